@@ -1,0 +1,91 @@
+"""Settings: the ``digest`` plugin's schema in mkdocs.yml, validated by MkDocs itself.
+
+Every key has a default that serves the bundled example; a wrong value is reported by
+MkDocs as one error naming the key, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+
+from digest.errors import ConfigError
+
+
+class PointsConfig(base.Config):
+    """Points per contribution; shown on the generated "How points work" page."""
+
+    answer = c.Type(int, default=2)
+    """An answer to a question (a reply by someone other than the asker)."""
+    accepted_answer = c.Type(int, default=5)
+    """Extra for the answer the asker accepted (thanked or reacted to)."""
+    thanks_received = c.Type(int, default=1)
+    """Each thanks from the asker or another member."""
+    reaction_received = c.Type(int, default=1)
+    """Each reaction on an answer."""
+    question_answered = c.Type(int, default=1)
+    """Asking a question that received an accepted answer."""
+
+
+class DigestConfig(base.Config):
+    """The ``digest`` plugin's settings (``plugins: - digest: {...}`` in mkdocs.yml)."""
+
+    exports = c.ListOfItems(c.Type(str), default=["exports"])
+    """Export files or folders to import, relative to mkdocs.yml."""
+    store = c.Type(str, default=".digest/store.sqlite")
+    """The message store (a cache, safe to delete), relative to mkdocs.yml."""
+    language = c.Choice(("en", "zh"), default="en")
+    """Language of the generated pages' headings and labels."""
+    qa_dir = c.Type(str, default="qa")
+    """Folder of Q&A pages inside docs_dir."""
+    members_dir = c.Type(str, default="members")
+    """Folder of member profiles inside docs_dir."""
+    tags = c.DictOfItems(c.ListOfItems(c.Type(str), default=[]), default={})
+    """Tag vocabulary: tag -> keywords and synonyms that map a question onto it."""
+    points = c.SubConfig(PointsConfig)
+    """Points per contribution."""
+    leaderboard_size = c.Type(int, default=20)
+    """How many members each leaderboard lists."""
+    recent_days = c.Type(int, default=30)
+    """The window of the "recent" leaderboard, counted back from the newest message."""
+    home_recent = c.Type(int, default=10)
+    """How many recent and top Q&A the home page lists."""
+
+
+def resolve(config_file: str | Path, value: str) -> Path:
+    """A path setting, resolved against the folder of mkdocs.yml."""
+    path = Path(value)
+    return path if path.is_absolute() else Path(config_file).resolve().parent / path
+
+
+def load(config_file: str | Path = "mkdocs.yml") -> tuple[MkDocsConfig, DigestConfig]:
+    """Load and validate mkdocs.yml with MkDocs' own loader; return it and digest's settings."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    path = Path(config_file)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file; run `digest init` to create a community here")
+    try:
+        mkdocs_config = load_config(config_file=str(path))
+    except ConfigurationError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except SystemExit:  # MkDocs aborts after logging the errors it collected
+        raise ConfigError(f"{path}: invalid configuration (see the errors above)") from None
+    plugin = mkdocs_config.plugins.get("digest")
+    if plugin is None:
+        raise ConfigError(f"{path}: the digest plugin is not enabled (add `- digest` to plugins)")
+    return mkdocs_config, plugin.config  # type: ignore[no-any-return]
+
+
+def defaults() -> DigestConfig:
+    """digest's settings with every default, for use without a mkdocs.yml."""
+    config = DigestConfig()
+    config.load_dict({})
+    errors, _warnings = config.validate()
+    if errors:
+        raise ConfigError("; ".join(f"{key}: {err}" for key, err in errors))
+    return config

@@ -1,0 +1,81 @@
+"""The stages wired together: import exports into the store (distill and build follow)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.errors import InputError
+from digest.sources import REGISTRY, Registry, Source
+from digest.store import ChatStats, Store, transaction
+
+IGNORED_NAMES = frozenset({"README.md", "README.txt", ".gitkeep", ".DS_Store"})
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What importing one export did."""
+
+    path: Path
+    format: str
+    unchanged: bool = False
+    chats: list[ChatStats] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return sum(c.new for c in self.chats)
+
+    @property
+    def parsed(self) -> int:
+        return sum(c.parsed for c in self.chats)
+
+
+def expand(paths: Sequence[Path], registry: Registry = REGISTRY) -> Iterator[Path]:
+    """Files to import, in a stable order: folders are walked unless they are an export."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(path, "no such file or directory")
+        if path.is_dir() and not _is_export_folder(path, registry):
+            children = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+            yield from expand([p for p in children if p.name not in IGNORED_NAMES], registry)
+        else:
+            yield path
+
+
+def _is_export_folder(path: Path, registry: Registry) -> bool:
+    return any(s.sniff(b"", path) for s in registry.sources())
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of a file, or of a folder's files and their relative names."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+        with file.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(store: Store, path: Path, source: Source | None = None) -> FileReport:
+    """Import one export in one transaction: all of it lands, or none of it."""
+    source = source or REGISTRY.detect(path)
+    report = FileReport(path=path, format=source.name)
+    sha = content_hash(path)
+    if store.is_imported(sha):
+        report.unchanged = True
+        return report
+
+    def warn(where: str, message: str) -> None:
+        report.warnings.append(f"{path}: {where}: {message}")
+
+    with transaction(store):
+        for chat in source.read(path, warn):
+            report.chats.append(store.add_messages(chat.group, chat.messages))
+        store.remember_import(sha, str(path), source.name, report.parsed)
+    return report

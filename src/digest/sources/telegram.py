@@ -1,0 +1,228 @@
+"""Telegram Desktop "Export chat history" JSON (``result.json``).
+
+Reads both a single-chat export (``{"name", "type", "id", "messages"}``) and a full-account
+export (``{"chats": {"list": [...]}, "left_chats": {"list": [...]}}``); each chat is a group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from digest.errors import InputError
+from digest.model import Attachment, Chat, Group, Kind, Message, Reaction
+from digest.sources.base import Source, Warn, strip_bom
+
+PLATFORM = "telegram"
+JOIN_ACTIONS = frozenset({"join_group_by_link", "join_group_by_request", "invite_members"})
+MEDIA_TYPES = {
+    "sticker": "sticker",
+    "voice_message": "voice",
+    "video_message": "video",
+    "video_file": "video",
+    "animation": "animation",
+    "audio_file": "audio",
+}
+_SNIFF = re.compile(
+    rb'"type"\s*:\s*"(personal_chat|bot_chat|saved_messages|\w+_(group|supergroup|channel))"'
+    rb'|"(personal_information|left_chats|frequent_contacts)"\s*:'
+)
+MAX_DEPTH = 64
+
+
+def sniff(head: bytes, path: Path) -> bool:
+    head = strip_bom(head).lstrip()
+    return head.startswith(b"{") and bool(_SNIFF.search(head))
+
+
+def read(path: Path, warn: Warn) -> Iterator[Chat]:
+    data = _load(path)
+    if not isinstance(data, dict):
+        raise InputError(path, "expected a JSON object at the top level, as Telegram writes it")
+    if "messages" in data:
+        chats = [data]
+    elif isinstance(data.get("chats"), dict):
+        chats = list(_chat_list(data, "chats")) + list(_chat_list(data, "left_chats"))
+    else:
+        raise InputError(path, 'not a Telegram export: no "messages" or "chats" key')
+    for index, chat in enumerate(chats):
+        yield _chat(path, chat, index, warn)
+
+
+def _load(path: Path) -> Any:
+    raw = path.read_bytes()
+    try:
+        return orjson.loads(strip_bom(raw))
+    except orjson.JSONDecodeError as exc:
+        reason = exc.msg if hasattr(exc, "msg") else str(exc)
+        if "recursion" in str(exc).lower():
+            reason = f"JSON nested deeper than {MAX_DEPTH} levels"
+        raise InputError(
+            path, f"invalid JSON: {reason}", f"line {exc.lineno}, column {exc.colno}"
+        ) from None
+
+
+def _chat_list(data: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
+    block = data.get(key)
+    items = block.get("list", []) if isinstance(block, dict) else []
+    yield from (c for c in items if isinstance(c, dict))
+
+
+def _chat(path: Path, chat: dict[str, Any], index: int, warn: Warn) -> Chat:
+    messages = chat.get("messages")
+    if not isinstance(messages, list):
+        raise InputError(path, 'expected a "messages" list', f"chat {index}")
+    group_id = str(chat.get("id", index))
+    title = str(chat.get("name") or f"Telegram chat {group_id}")
+    group = Group(platform=PLATFORM, id=group_id, title=title)
+
+    def stream() -> Iterator[Message]:
+        for position, raw in enumerate(messages):
+            where = (
+                f"message {raw.get('id', '?')}" if isinstance(raw, dict) else f"record {position}"
+            )
+            try:
+                message = _message(group_id, raw)
+            except _Skip as skip:
+                warn(where, str(skip))
+                continue
+            if message is not None:
+                yield message
+
+    return Chat(group=group, messages=stream())
+
+
+class _Skip(Exception):
+    """A record that cannot be imported; the rest of the file still is."""
+
+
+def _message(group_id: str, raw: Any) -> Message | None:
+    if not isinstance(raw, dict):
+        raise _Skip("expected a JSON object")
+    mtype = raw.get("type")
+    if mtype not in ("message", "service"):
+        return None  # "unsupported" and future types carry nothing we can use
+    if "id" not in raw:
+        raise _Skip('no "id"')
+    msg_id = str(raw["id"])
+    timestamp = _timestamp(raw, "date")
+    if timestamp is None:
+        raise _Skip('no usable "date" or "date_unixtime"')
+    text = _text(raw.get("text", ""))
+    if mtype == "service":
+        action = str(raw.get("action", ""))
+        kind = Kind.JOIN if action in JOIN_ACTIONS else Kind.SERVICE
+        author_id = str(raw.get("actor_id") or "")
+        author_name = str(raw.get("actor") or "")
+        text = text or action.replace("_", " ")
+    else:
+        author_id = str(raw.get("from_id") or "")
+        author_name = str(raw.get("from") or "") or "Deleted Account"
+        kind = Kind.TEXT
+    attachments = _attachments(raw)
+    if mtype == "message" and not text.strip() and attachments:
+        kind = Kind.MEDIA
+    reply = raw.get("reply_to_message_id")
+    return Message(
+        platform=PLATFORM,
+        group_id=group_id,
+        id=msg_id,
+        timestamp=timestamp,
+        author_id=author_id or f"name:{author_name}",
+        author_name=author_name,
+        text=text,
+        kind=kind,
+        reply_to=str(reply) if reply is not None else None,
+        reactions=_reactions(raw.get("reactions")),
+        attachments=attachments,
+        edited=_timestamp(raw, "edited"),
+        forwarded_from=str(raw["forwarded_from"]) if raw.get("forwarded_from") else None,
+    )
+
+
+def _timestamp(raw: dict[str, Any], key: str) -> datetime | None:
+    unix = raw.get(f"{key}_unixtime")
+    if unix is not None:
+        try:
+            return datetime.fromtimestamp(int(unix), tz=UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            pass
+    value = raw.get(key)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        # Old exports write local time without an offset; read it as UTC, consistently.
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def _text(value: Any) -> str:
+    """Telegram writes text as a string or as a list of strings and entity objects."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        parts: list[str] = []
+        for part in value:
+            if isinstance(part, str):
+                parts.append(part)
+            elif isinstance(part, dict):
+                piece = str(part.get("text", ""))
+                href = part.get("href")
+                if part.get("type") == "text_link" and isinstance(href, str) and href != piece:
+                    piece = f"{piece} ({href})"
+                parts.append(piece)
+        return "".join(parts)
+    return ""
+
+
+def _reactions(value: Any) -> tuple[Reaction, ...]:
+    if not isinstance(value, list):
+        return ()
+    out: list[Reaction] = []
+    for item in value:
+        if not isinstance(item, dict):
+            continue
+        emoji = str(item.get("emoji") or item.get("document_id") or item.get("type") or "?")
+        try:
+            count = int(item.get("count", 0))
+        except (TypeError, ValueError):
+            count = 0
+        recent = item.get("recent") if isinstance(item.get("recent"), list) else []
+        authors = tuple(
+            str(r["from_id"]) for r in recent if isinstance(r, dict) and r.get("from_id")
+        )
+        out.append(Reaction(emoji=emoji, count=max(count, len(authors)), author_ids=authors))
+    return tuple(out)
+
+
+def _attachments(raw: dict[str, Any]) -> tuple[Attachment, ...]:
+    out: list[Attachment] = []
+    if raw.get("photo"):
+        out.append(Attachment("photo", Path(str(raw["photo"])).name))
+    if raw.get("file"):
+        kind = MEDIA_TYPES.get(str(raw.get("media_type", "")), "file")
+        out.append(Attachment(kind, str(raw.get("file_name") or Path(str(raw["file"])).name)))
+    if isinstance(raw.get("poll"), dict):
+        out.append(Attachment("poll", str(raw["poll"].get("question", ""))))
+    if raw.get("location_information"):
+        out.append(Attachment("location", str(raw.get("place_name") or "")))
+    if raw.get("contact_information"):
+        out.append(Attachment("contact"))
+    return tuple(out)
+
+
+SOURCE = Source(
+    name="telegram",
+    platform=PLATFORM,
+    description="Telegram Desktop JSON export, result.json",
+    extensions=(".json",),
+    sniff=sniff,
+    read=read,
+)
