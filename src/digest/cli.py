@@ -66,6 +66,42 @@ def import_command(
     commands.run_import(list(paths), fmt, dry_run, as_json, config_file, _echo)
 
 
+@main.command("distill")
+@config_option
+@user_errors
+def distill_command(config_file: Path) -> None:
+    """Import new messages and write new Q&A drafts and member stubs into content/.
+
+    A file a curator edited is never written again; a deleted one is written anew
+    (set `hidden: true` to take a page off the site).
+    """
+    from digest import commands
+
+    commands.run_distill(config_file, _echo)
+
+
+@main.command("build")
+@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (e.g. a broken link).")
+@config_option
+@user_errors
+def build_command(strict: bool, config_file: Path) -> None:
+    """Import, distill and build the site; the previous site stays until the new one is complete."""
+    from digest import commands
+
+    commands.run_build(config_file, strict, _echo)
+
+
+@main.command("serve")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@config_option
+@user_errors
+def serve_command(dev_addr: str, config_file: Path) -> None:
+    """Distill, then preview the site with live reload."""
+    from digest import commands
+
+    commands.run_serve(config_file, dev_addr, _echo)
+
+
 def _echo(line: str | dict[str, Any], err: bool = False) -> None:
     if isinstance(line, dict):
         sys.stdout.buffer.write(orjson.dumps(line) + b"\n")

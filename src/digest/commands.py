@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from digest import config as settings
 from digest.config import DigestConfig
+from digest.distill import Knowledge, distill_store
 from digest.errors import DigestError, InputError
 from digest.model import Message
+from digest.pages.content import load_content
+from digest.pages.drafts import DraftReport, write_drafts
+from digest.pages.templates import Templates
 from digest.pipeline import FileReport, expand, import_file
 from digest.sources import REGISTRY
-from digest.store import open_store
+from digest.store import Store, open_store
 
 Echo = Callable[..., None]
+log = logging.getLogger("mkdocs.plugins.digest")
+
+
+class BuildFailed(DigestError):
+    """MkDocs could not build the site (strict-mode warnings included)."""
 
 
 def _settings(config_file: Path) -> tuple[Path, DigestConfig]:
@@ -46,6 +57,91 @@ def run_import(
                 echo(f"warning: {warning}", err=True)
             echo(describe(report))
     return reports
+
+
+def import_exports(root: Path, cfg: DigestConfig, store: Store, echo: Echo) -> list[FileReport]:
+    """Import every configured export (unchanged files are skipped by hash)."""
+    paths = [settings.resolve(root / "mkdocs.yml", p) for p in cfg.exports]
+    reports = []
+    for path in expand(paths):
+        report = import_file(store, path)
+        reports.append(report)
+        for warning in report.warnings:
+            echo(f"warning: {warning}", err=True)
+        echo(describe(report))
+    return reports
+
+
+def knowledge_for(root: Path, cfg: DigestConfig, echo: Echo | None = None) -> Knowledge:
+    """Bring the store up to date with the exports, then distill it (nothing is written)."""
+    out = echo or _log
+    with open_store(root / cfg.store) as store:
+        import_exports(root, cfg, store, out)
+        return distill_store(store, cfg.tags, dict(cfg.points))
+
+
+def run_distill(config_file: Path, echo: Echo) -> tuple[Knowledge, DraftReport]:
+    """Import, distill, and write new or grown drafts into content/ (never over an edit)."""
+    mk, cfg = settings.load(config_file)
+    root = config_file.resolve().parent
+    knowledge = knowledge_for(root, cfg, echo)
+    docs = Path(mk.docs_dir)
+    content = load_content(docs, cfg.qa_dir, cfg.members_dir)
+    templates = Templates(cfg.language, root / "site_templates")
+    report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir)
+    echo(
+        f"distilled {knowledge.message_count} messages: {len(knowledge.qas)} Q&A, "
+        f"{len(knowledge.unanswered)} unanswered, {len(knowledge.members)} members; {report.summary()}"
+    )
+    return knowledge, report
+
+
+def run_build(config_file: Path, strict: bool, echo: Echo) -> Path:
+    """Import, distill and build the site into a temporary folder, swapped in only on success."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    knowledge, _report = run_distill(config_file, echo)
+    mk, _cfg = settings.load(config_file, strict=strict)
+    mk.plugins["digest"].knowledge = knowledge  # type: ignore[attr-defined]
+    final = Path(mk.site_dir)
+    building = final.with_name(f".{final.name}.building")
+    shutil.rmtree(building, ignore_errors=True)
+    mk.site_dir = str(building)
+    try:
+        build(mk)
+    except (MkDocsException, DigestError) as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        raise BuildFailed(f"site build failed, the previous site is untouched: {exc}") from None
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _swap(building, final)
+    pages = sum(1 for _ in final.rglob("*.html"))
+    echo(f"built {pages} pages into {final}")
+    return final
+
+
+def run_serve(config_file: Path, dev_addr: str, echo: Echo) -> None:
+    """Distill once, then hand over to MkDocs' live-reloading server."""
+    from mkdocs.commands.serve import serve
+
+    run_distill(config_file, echo)
+    serve(config_file=str(config_file), dev_addr=dev_addr)
+
+
+def _swap(new: Path, final: Path) -> None:
+    """Replace ``final`` by ``new`` with two renames; the old site is removed afterwards."""
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _log(line: str | dict[str, Any], err: bool = False) -> None:
+    log.info("digest: %s", line)
 
 
 def describe(report: FileReport) -> str:

@@ -6,7 +6,9 @@ MkDocs as one error naming the key, what was expected and what was found.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -61,24 +63,39 @@ def resolve(config_file: str | Path, value: str) -> Path:
     return path if path.is_absolute() else Path(config_file).resolve().parent / path
 
 
-def load(config_file: str | Path = "mkdocs.yml") -> tuple[MkDocsConfig, DigestConfig]:
+def load(config_file: str | Path = "mkdocs.yml", **overrides: Any) -> tuple[MkDocsConfig, DigestConfig]:
     """Load and validate mkdocs.yml with MkDocs' own loader; return it and digest's settings."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
     path = Path(config_file)
     if not path.is_file():
         raise ConfigError(f"{path}: no such file; run `digest init` to create a community here")
+    errors = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(errors)
     try:
-        mkdocs_config = load_config(config_file=str(path))
-    except ConfigurationError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    except SystemExit:  # MkDocs aborts after logging the errors it collected
-        raise ConfigError(f"{path}: invalid configuration (see the errors above)") from None
+        mkdocs_config = load_config(config_file=str(path), **overrides)
+    except MkDocsException as exc:
+        detail = "; ".join(errors.messages) or str(exc)
+        raise ConfigError(f"{path}: {detail}") from None
+    finally:
+        logger.removeHandler(errors)
     plugin = mkdocs_config.plugins.get("digest")
     if plugin is None:
         raise ConfigError(f"{path}: the digest plugin is not enabled (add `- digest` to plugins)")
     return mkdocs_config, plugin.config  # type: ignore[no-any-return]
+
+
+class _Collect(logging.Handler):
+    """Collects the configuration errors MkDocs logs before it aborts."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def defaults() -> DigestConfig:

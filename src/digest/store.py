@@ -113,9 +113,7 @@ class Store:
         )
 
     def remember_import(self, sha256: str, path: str, fmt: str, messages: int) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?)", (sha256, path, fmt, messages)
-        )
+        self.conn.execute("INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?)", (sha256, path, fmt, messages))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -164,8 +162,7 @@ def open_store(path: Path) -> Iterator[Store]:
         if version not in (0, SCHEMA_VERSION):
             # The store is a cache: an old layout is simply rebuilt from exports/.
             conn.executescript(
-                "DROP TABLE IF EXISTS messages; DROP TABLE IF EXISTS groups;"
-                "DROP TABLE IF EXISTS imports;"
+                "DROP TABLE IF EXISTS messages; DROP TABLE IF EXISTS groups;DROP TABLE IF EXISTS imports;"
             )
         conn.executescript(SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -199,9 +196,7 @@ def _row(m: Message) -> tuple[object, ...]:
         m.text,
         m.kind.value,
         m.reply_to,
-        orjson.dumps([[r.emoji, r.count, list(r.author_ids)] for r in m.reactions])
-        if m.reactions
-        else None,
+        orjson.dumps([[r.emoji, r.count, list(r.author_ids)] for r in m.reactions]) if m.reactions else None,
         orjson.dumps([[a.kind, a.name] for a in m.attachments]) if m.attachments else None,
         m.edited.timestamp() if m.edited else None,
         m.forwarded_from,

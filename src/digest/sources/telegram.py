@@ -62,9 +62,7 @@ def _load(path: Path) -> Any:
         reason = exc.msg if hasattr(exc, "msg") else str(exc)
         if "recursion" in str(exc).lower():
             reason = f"JSON nested deeper than {MAX_DEPTH} levels"
-        raise InputError(
-            path, f"invalid JSON: {reason}", f"line {exc.lineno}, column {exc.colno}"
-        ) from None
+        raise InputError(path, f"invalid JSON: {reason}", f"line {exc.lineno}, column {exc.colno}") from None
 
 
 def _chat_list(data: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
@@ -83,9 +81,7 @@ def _chat(path: Path, chat: dict[str, Any], index: int, warn: Warn) -> Chat:
 
     def stream() -> Iterator[Message]:
         for position, raw in enumerate(messages):
-            where = (
-                f"message {raw.get('id', '?')}" if isinstance(raw, dict) else f"record {position}"
-            )
+            where = f"message {raw.get('id', '?')}" if isinstance(raw, dict) else f"record {position}"
             try:
                 message = _message(group_id, raw)
             except _Skip as skip:
@@ -195,9 +191,7 @@ def _reactions(value: Any) -> tuple[Reaction, ...]:
         except (TypeError, ValueError):
             count = 0
         recent = item.get("recent") if isinstance(item.get("recent"), list) else []
-        authors = tuple(
-            str(r["from_id"]) for r in recent if isinstance(r, dict) and r.get("from_id")
-        )
+        authors = tuple(str(r["from_id"]) for r in recent if isinstance(r, dict) and r.get("from_id"))
         out.append(Reaction(emoji=emoji, count=max(count, len(authors)), author_ids=authors))
     return tuple(out)
 

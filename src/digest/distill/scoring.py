@@ -1,0 +1,89 @@
+"""Contributions and points: every point traceable to one act, one rule and one weight."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from digest.distill.questions import is_thanks
+from digest.model import QA, Contribution, Message, member_key
+
+RULES = ("answer", "accepted_answer", "thanks_received", "reaction_received", "question_answered")
+
+
+def contributions(
+    qas: Iterable[QA], messages: Sequence[Message], weights: Mapping[str, int]
+) -> list[Contribution]:
+    """Score Q&A and thanks: answers (once per member per Q&A), acceptance, thanks, reactions."""
+    out: list[Contribution] = []
+    for qa in qas:
+        credited: set[str] = set()
+        for answer in qa.answers:
+            msg = answer.message
+            if msg.member_id not in credited:
+                credited.add(msg.member_id)
+                out.append(_c(msg.member_id, "answer", weights, msg.timestamp, qa.id))
+            if answer.accepted:
+                out.append(_c(msg.member_id, "accepted_answer", weights, msg.timestamp, qa.id))
+            reactors = sum(r.count - (msg.author_id in r.author_ids) for r in msg.reactions)
+            if reactors > 0:
+                out.append(_c(msg.member_id, "reaction_received", weights, msg.timestamp, qa.id, reactors))
+        if qa.accepted is not None:
+            q = qa.question
+            out.append(_c(q.member_id, "question_answered", weights, q.timestamp, qa.id))
+    by_id = {(m.group_id, m.id): m for m in messages}
+    for m in messages:
+        if m.reply_to is None or not is_thanks(m.text):
+            continue
+        target = by_id.get((m.group_id, m.reply_to))
+        if target is not None and target.author_id != m.author_id and target.author_id:
+            key = member_key(target.platform, target.author_id)
+            out.append(_c(key, "thanks_received", weights, m.timestamp, f"{m.group_id}/{m.id}"))
+    return sorted(out, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))
+
+
+def _c(
+    member_id: str, rule: str, weights: Mapping[str, int], when: datetime, ref: str, times: int = 1
+) -> Contribution:
+    return Contribution(member_id, rule, float(weights.get(rule, 0) * times), when, ref)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One row of a leaderboard."""
+
+    member_id: str
+    points: float
+    by_rule: tuple[tuple[str, float], ...]
+    answers: int
+    accepted: int
+
+
+def leaderboard(
+    contribs: Iterable[Contribution], since: datetime | None = None, exclude: frozenset[str] = frozenset()
+) -> list[Standing]:
+    """Members by points (then accepted answers, then id), optionally since a moment."""
+    points: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for c in contribs:
+        if (since is not None and c.timestamp < since) or c.member_id in exclude:
+            continue
+        points[c.member_id][c.rule] += c.points
+        if c.rule == "answer":
+            counts[c.member_id][0] += 1
+        elif c.rule == "accepted_answer":
+            counts[c.member_id][1] += 1
+    rows = [
+        Standing(
+            member_id=member,
+            points=sum(rules.values()),
+            by_rule=tuple((r, rules[r]) for r in RULES if rules.get(r)),
+            answers=counts[member][0],
+            accepted=counts[member][1],
+        )
+        for member, rules in points.items()
+    ]
+    rows = [r for r in rows if r.points > 0]
+    return sorted(rows, key=lambda r: (-r.points, -r.accepted, r.member_id))

@@ -1,0 +1,1 @@
+"""Pages: curated drafts written into content/, machine-made pages rendered from templates."""

@@ -1,0 +1,40 @@
+"""The curated side: what content/ holds, indexed by the stable ids in front matter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.errors import ContentError
+from digest.pages.frontmatter import Document, parse
+
+
+@dataclass(slots=True)
+class ContentIndex:
+    """Q&A pages and member profiles in docs_dir, by id; paths relative to docs_dir."""
+
+    docs_dir: Path
+    qa: dict[str, Document] = field(default_factory=dict)
+    members: dict[str, Document] = field(default_factory=dict)
+
+    def rel(self, doc: Document) -> str:
+        return doc.path.relative_to(self.docs_dir).as_posix()
+
+
+def load_content(docs_dir: Path, qa_dir: str, members_dir: str) -> ContentIndex:
+    """Read every Q&A and member page's front matter; duplicate ids are an error."""
+    index = ContentIndex(docs_dir)
+    for folder, target in ((qa_dir, index.qa), (members_dir, index.members)):
+        for path in sorted((docs_dir / folder).glob("*.md")):
+            if path.name == "index.md":
+                continue
+            doc = parse(path)
+            doc_id = doc.meta.get("id")
+            if doc_id is None:
+                continue  # a curator's free page in the folder: fine, it is just a page
+            key = str(doc_id)
+            if key in target:
+                other = target[key].path
+                raise ContentError(path, 2, f"id {key!r} is already used by {other}")
+            target[key] = doc
+    return index

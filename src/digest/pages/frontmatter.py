@@ -1,0 +1,94 @@
+"""Markdown files with YAML front matter: safe reading, hash-stamped writing, atomic replace."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digest.errors import ContentError
+
+HASH_KEY = "digest_hash"
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_HASH_LINE = re.compile(rf"^{HASH_KEY}:.*\n", re.MULTILINE)
+MAX_CONTENT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One content file: its front matter, its body, and where the body starts."""
+
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line number where the body starts
+
+    @property
+    def edited(self) -> bool:
+        """True when a human changed the file since digest generated it (or wrote it)."""
+        recorded = self.meta.get(HASH_KEY)
+        if not recorded:
+            return True
+        return recorded != stamp(self.path.read_text(encoding="utf-8"))
+
+
+def parse(path: Path, text: str | None = None) -> Document:
+    """Split front matter from body; every problem is a ``path:line: message`` error."""
+    if text is None:
+        try:
+            if path.stat().st_size > MAX_CONTENT_BYTES:
+                raise ContentError(path, 1, f"file is larger than {MAX_CONTENT_BYTES} bytes")
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ContentError(path, 1, f"not UTF-8 text ({exc.reason})") from None
+    if not text.startswith("---"):
+        return Document(path, {}, text, 1)
+    first = text.find("\n")
+    closing = _FENCE.search(text, first + 1 if first >= 0 else len(text))
+    if first < 0 or closing is None:
+        raise ContentError(path, 1, "front matter opened with '---' is never closed")
+    block = text[first + 1 : closing.start()]
+    try:
+        meta = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + (mark.line if mark is not None else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(path, line, f"front matter is not valid YAML: {problem}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError(path, 2, f"front matter must be a mapping of keys, not {type(meta).__name__}")
+    body_start = closing.end() + 1
+    return Document(path, meta, text[body_start:], text.count("\n", 0, body_start) + 1)
+
+
+def stamp(text: str) -> str:
+    """The hash of a file's text without its own hash line."""
+    return "sha256:" + hashlib.sha256(_HASH_LINE.sub("", text).encode("utf-8")).hexdigest()[:32]
+
+
+def render(meta: dict[str, Any], body: str) -> str:
+    """Front matter plus body, with a hash line recording what digest generated."""
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+    text = f"---\n{dumped}---\n\n{body.rstrip()}\n"
+    return text.replace("\n---\n", f"\n{HASH_KEY}: {stamp(text)}\n---\n", 1)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file and rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,83 @@
+"""The one path by which untrusted chat text reaches Markdown.
+
+Chat text is escaped so that it renders as the same text and nothing more: no raw HTML,
+no headings, lists, tables, links, images, reference definitions, front matter fences or
+template syntax. Bare http(s) URLs become autolinks (the only link scheme chat text can make).
+Backslash escapes of any ASCII punctuation are CommonMark; the site enables
+``pymdownx.escapeall`` so Python-Markdown honours them too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+# Always escaped, wherever they stand: characters that open inline syntax or raw HTML.
+_INLINE = re.compile(r"([\\`*_{}\[\]|~^=!$])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML_RE = re.compile(r"[&<>]")
+# Characters that only mean something at the start of a line (after escaping the rest).
+_LINE_START = re.compile(r"^(?:([#+\-:])|(\d+)([.)]))")
+_URL = re.compile(r"https?://[^\s<>\"'`\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}'\""
+
+
+def _trim_url(url: str) -> str:
+    """Drop trailing punctuation that belongs to the sentence, keeping balanced brackets."""
+    while url and url[-1] in _URL_TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def escape_inline(text: str) -> str:
+    """Escape one line of chat text (no URL handling)."""
+    text = _HTML_RE.sub(lambda m: _HTML[m.group(0)], text)
+    return _INLINE.sub(r"\\\1", text)
+
+
+def _escape_line(line: str) -> str:
+    line = line.strip()
+    out: list[str] = []
+    pos = 0
+    for match in _URL.finditer(line):
+        url = _trim_url(match.group(0))
+        start, end = match.start(), match.start() + len(url)
+        out.append(escape_inline(line[pos:start]))
+        out.append(f"<{url}>")
+        pos = end
+    out.append(escape_inline(line[pos:]))
+    escaped = "".join(out)
+    # Line-start syntax: headings, block quotes (already &gt;), lists, definition lists.
+    match = _LINE_START.match(escaped)
+    if match:
+        if match.group(1):
+            escaped = "\\" + escaped
+        else:
+            digits = match.group(2)
+            escaped = f"{digits}\\{escaped[len(digits) :]}"
+    return escaped
+
+
+def chat_markdown(text: str) -> Markup:
+    """Escape a whole chat message: lines keep their breaks, blank lines make paragraphs."""
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [_escape_line(line) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append("  \n".join(lines))
+    return Markup("\n\n".join(paragraphs))
+
+
+def chat_inline(text: str) -> Markup:
+    """Escape chat text for use inside one line (titles, names, table cells)."""
+    return Markup(" ".join(_escape_line(line) for line in text.splitlines() if line.strip()))
+
+
+def md_link(text: str, url: str) -> Markup:
+    """A Markdown link with escaped text to a URL digest built itself (never chat text)."""
+    safe_url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return Markup(f"[{chat_inline(text)}]({safe_url})")

@@ -1,0 +1,86 @@
+"""Jinja2 for Markdown: every value is escaped as chat text unless it is already ``Markup``.
+
+Templates are looked up first in the community's ``site_templates/`` folder, then in the
+defaults shipped with digest, so a community overrides only the templates it changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from digest.errors import DigestError
+from digest.i18n import strings
+from digest.pages.markdown import chat_inline, chat_markdown, md_link
+
+
+class TemplateError(DigestError):
+    """A template under site_templates/ that does not compile or render."""
+
+
+def builtin_templates() -> Path:
+    """digest's own templates: inside the installed package, or at the top of a source checkout."""
+    packaged = resources.files("digest") / "site_templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "site_templates"
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return chat_inline(str(value))
+
+
+class Templates:
+    """Renders the Markdown templates of drafts and machine-made pages."""
+
+    def __init__(self, language: str = "en", folder: Path | None = None) -> None:
+        loaders: list[jinja2.BaseLoader] = []
+        if folder is not None and folder.is_dir():
+            loaders.append(jinja2.FileSystemLoader(folder))
+        loaders.append(jinja2.FileSystemLoader(builtin_templates()))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=False,  # Markdown, not HTML: _finalize escapes every value instead
+            finalize=_finalize,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        ui = strings(language)
+        self.env.globals["t"] = lambda key, **kw: Markup(ui[key].format(**kw) if kw else ui[key])
+        self.env.globals["language"] = language
+        self.env.filters["md"] = chat_markdown
+        self.env.filters["inline"] = chat_inline
+        self.env.filters["link"] = md_link
+        self.env.filters["date"] = _date
+        self.env.filters["num"] = _number
+
+    def render(self, name: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{name}: {exc}") from None
+
+
+def _date(value: datetime | str | None) -> Markup:
+    if value is None:
+        return Markup("")
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return Markup(value.strftime("%Y-%m-%d"))
+
+
+def _number(value: float) -> Markup:
+    return Markup(f"{value:g}")

@@ -1,0 +1,38 @@
+"""Small text helpers shared by every stage: slugs, hashes, CJK detection."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SLUG_DROP = re.compile(r"[^\w\u3400-\u9fff\uf900-\ufaff]+")
+RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", "index", "search", "assets", "tags", "404", "sitemap"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def short_hash(*parts: str, length: int = 8) -> str:
+    """A stable hex digest of the parts, for ids and disambiguation."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """A safe, readable file-name stem: letters and digits of any script joined by dashes.
+
+    Never empty, never ``.``/``..``, never a path separator, never a reserved name.
+    Chinese stays readable: ``上海-数据分析-小王`` -> ``上海-数据分析-小王``.
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    slug = _SLUG_DROP.sub("-", text).replace("_", "-")
+    slug = re.sub(r"-{2,}", "-", slug).strip("-")[:limit].strip("-")
+    if not slug:
+        return "untitled"
+    return f"{slug}-page" if slug in RESERVED else slug
