@@ -1,0 +1,88 @@
+"""Shared fixtures: the shared sample exports, and small communities built on the fly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO.parent / "shared" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def samples() -> Path:
+    """The shared sample exports; AGPL/GPL/unlicensed ones are read from there, never copied."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"{SAMPLES} absent: AGPL/GPL/unlicensed samples are not copied into the repo")
+    return SAMPLES
+
+
+MKDOCS_YML = """\
+site_name: Test community
+docs_dir: content
+theme:
+  name: material
+plugins:
+  - search
+  - digest:
+      exports: [exports]
+      tags:
+        pandas: [merge, dataframe]
+        git: [冲突, conflict]
+markdown_extensions:
+  - pymdownx.escapeall:
+      hardbreak: false
+      nbsp: false
+  - tables
+"""
+
+
+def tg_message(
+    i: int, author: str, text: Any, reply: int | None = None, *, minute: int | None = None, **extra: Any
+) -> dict[str, Any]:
+    """One Telegram Desktop JSON message; ``author`` doubles as the sender id."""
+    t = 1788256800 + 60 * (minute if minute is not None else i)
+    record: dict[str, Any] = {
+        "id": i,
+        "type": "message",
+        "date_unixtime": str(t),
+        "from": author,
+        "from_id": f"user-{author}",
+        "text": text,
+    }
+    if reply is not None:
+        record["reply_to_message_id"] = reply
+    record.update(extra)
+    return record
+
+
+BASIC_THREAD = [
+    tg_message(1, "wang", "pandas 的 merge 和 join 有什么区别？"),
+    tg_message(2, "ana", "merge 按列合并，join 默认按索引对齐。", 1),
+    tg_message(3, "wang", "谢谢，解决了！", 2),
+    tg_message(4, "kevin", "How do I resolve a git merge conflict?"),
+    tg_message(5, "ana", "Edit the conflicted files, then git add and git commit.", 4),
+    tg_message(6, "jie", "Or use git mergetool.", 4),
+    tg_message(7, "kevin", "thanks, that works!", 5),
+]
+
+
+@pytest.fixture
+def community(tmp_path: Path) -> Callable[..., Path]:
+    """Write a community folder (mkdocs.yml, exports/result.json, content/) and return it."""
+
+    def make(messages: list[dict[str, Any]] | None = None, title: str = "Test Group") -> Path:
+        root = tmp_path / "community"
+        (root / "exports").mkdir(parents=True, exist_ok=True)
+        (root / "content").mkdir(exist_ok=True)
+        (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+        export = {"name": title, "type": "private_supergroup", "id": 42, "messages": messages or BASIC_THREAD}
+        (root / "exports" / "result.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+        return root
+
+    return make

@@ -1,0 +1,89 @@
+"""Curator ownership: drafts are written once, an edit is never overwritten, hidden pages vanish."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from conftest import BASIC_THREAD, tg_message
+from digest.cli import main
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def qa_files(root: Path) -> dict[str, Path]:
+    return {p.read_text(encoding="utf-8").split("\nid: ", 1)[1].split("\n", 1)[0]: p
+            for p in sorted((root / "content" / "qa").glob("*.md"))}
+
+
+def test_distill_writes_drafts_and_members(community: Callable[..., Path]) -> None:
+    root = community()
+    result = run("distill", "-f", str(root / "mkdocs.yml"))
+    assert result.exit_code == 0, result.output
+    assert "2 Q&A" in result.output
+    assert len(qa_files(root)) == 2
+    members = sorted(p.name for p in (root / "content" / "members").glob("*.md"))
+    assert members == ["ana.md", "jie.md", "kevin.md", "wang.md"]
+
+
+def test_curator_edit_survives_distill_and_build(community: Callable[..., Path]) -> None:
+    root = community()
+    config = str(root / "mkdocs.yml")
+    run("distill", "-f", config)
+    page = next(iter(qa_files(root).values()))
+    edited = page.read_text(encoding="utf-8").replace("\n# ", "\n# Curated: ", 1) + "\nA curator's note.\n"
+    page.write_text(edited, encoding="utf-8")
+    # More messages arrive in the thread: the edited page must still not be touched.
+    messages = [*BASIC_THREAD, tg_message(8, "jie", "You can also use df.join(other, on='key').", 2)]
+    export = root / "exports" / "result.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["messages"] = messages
+    export.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("distill", "-f", config)
+    assert "1 edited by curators and kept" in result.output
+    assert run("build", "-f", config).exit_code == 0
+    assert page.read_text(encoding="utf-8") == edited
+    html = (root / "site" / "qa" / page.stem / "index.html").read_text(encoding="utf-8")
+    assert "A curator&rsquo;s note." in html or "A curator's note." in html
+
+
+def test_untouched_draft_follows_its_growing_thread(community: Callable[..., Path]) -> None:
+    root = community()
+    config = str(root / "mkdocs.yml")
+    run("distill", "-f", config)
+    export = root / "exports" / "result.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["messages"].append(tg_message(8, "jie", "df.join(other, on='key') also works.", 1))
+    export.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("distill", "-f", config)
+    assert "1 updated" in result.output
+    assert any("df.join" in p.read_text(encoding="utf-8") for p in qa_files(root).values())
+
+
+def test_hidden_page_is_off_the_site_and_deleted_page_comes_back(community: Callable[..., Path]) -> None:
+    root = community()
+    config = str(root / "mkdocs.yml")
+    run("distill", "-f", config)
+    pages = qa_files(root)
+    hidden, deleted = sorted(pages.values())
+    hidden.write_text(hidden.read_text(encoding="utf-8").replace("hidden: false", "hidden: true"), encoding="utf-8")
+    deleted.unlink()
+    result = run("distill", "-f", config)
+    assert "1 drafts created" in result.output
+    assert deleted.exists()
+    assert run("build", "-f", config).exit_code == 0
+    site = root / "site"
+    assert not (site / "qa" / hidden.stem).exists()
+    assert (site / "qa" / deleted.stem / "index.html").exists()
+    questions = (site / "qa" / "index.html").read_text(encoding="utf-8")
+    assert title_of(deleted) in questions
+    assert title_of(hidden) not in questions
+
+
+def title_of(page: Path) -> str:
+    return page.read_text(encoding="utf-8").split("\ntitle: ", 1)[1].split("\n", 1)[0]
