@@ -84,7 +84,7 @@ def load(config_file: str | Path = "mkdocs.yml", **overrides: Any) -> tuple[MkDo
     plugin = mkdocs_config.plugins.get("digest")
     if plugin is None:
         raise ConfigError(f"{path}: the digest plugin is not enabled (add `- digest` to plugins)")
-    return mkdocs_config, plugin.config  # type: ignore[no-any-return]
+    return mkdocs_config, plugin.config
 
 
 class _Collect(logging.Handler):

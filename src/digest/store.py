@@ -229,7 +229,7 @@ def _message(row: tuple[object, ...]) -> Message:
         author_id=str(author_id),
         author_name=str(author_name),
         text=str(text),
-        kind=Kind(kind),
+        kind=Kind(str(kind)),
         reply_to=str(reply_to) if reply_to is not None else None,
         reactions=tuple(
             Reaction(e, int(c), tuple(a))

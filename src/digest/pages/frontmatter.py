@@ -35,7 +35,7 @@ class Document:
         recorded = self.meta.get(HASH_KEY)
         if not recorded:
             return True
-        return recorded != stamp(self.path.read_text(encoding="utf-8"))
+        return bool(recorded != stamp(self.path.read_text(encoding="utf-8")))
 
 
 def parse(path: Path, text: str | None = None) -> Document:

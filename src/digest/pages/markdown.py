@@ -51,13 +51,12 @@ def _escape_line(line: str) -> str:
     out.append(escape_inline(line[pos:]))
     escaped = "".join(out)
     # Line-start syntax: headings, block quotes (already &gt;), lists, definition lists.
-    match = _LINE_START.match(escaped)
-    if match:
-        if match.group(1):
-            escaped = "\\" + escaped
-        else:
-            digits = match.group(2)
-            escaped = f"{digits}\\{escaped[len(digits) :]}"
+    head = _LINE_START.match(escaped)
+    if head and head.group(1):
+        escaped = "\\" + escaped
+    elif head:
+        digits = head.group(2)
+        escaped = f"{digits}\\{escaped[len(digits) :]}"
     return escaped
 
 
