@@ -12,6 +12,7 @@ _ZH_CUES = re.compile(
     r"怎么|怎样|如何|为什么|为啥|请问|有没有|求助|求推荐|求教|哪里|哪个|哪些|什么|是否|能不能|可不可以|"
     r"要不要|会不会|是不是|咋|多少|几种|区别|请教|推荐.*[吗？?]"
 )
+_ZH_STRONG = re.compile(r"怎么|怎样|如何|为什么|为啥|请问|有没有|求助|求推荐|求教|请教|能不能|可不可以")
 _EN_START = re.compile(
     r"^(how|what|why|when|where|which|who|whom|whose|anyone|anybody|does|do|did|is|are|was|were|can|"
     r"could|should|would|will|has|have|any|is there|are there|help|need help)\b",
@@ -64,7 +65,9 @@ def judge_question(text: str) -> Verdict:
         return Verdict(True, 0.95, "question mark and question words")
     if has_mark:
         return Verdict(True, 0.7, "question mark")
-    if zh_end or (cue and len(stripped) > 15 and _ZH_CUES.search(stripped)):
+    if zh and _ZH_STRONG.search(stripped):
+        return Verdict(True, 0.75, "asking words")
+    if zh_end or (cue and len(stripped) > 10 and _ZH_CUES.search(stripped)):
         return Verdict(True, 0.6, "question words")
     return Verdict(False, 0.7, "no question cue")
 
