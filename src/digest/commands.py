@@ -51,7 +51,7 @@ def run_import(
     reports: list[FileReport] = []
     with open_store(root / cfg.store) as store:
         for path in files:
-            report = import_file(store, path, source)
+            report = import_file(store, path, source, lambda line: echo(line, err=True))
             reports.append(report)
             for warning in report.warnings:
                 echo(f"warning: {warning}", err=True)
@@ -64,7 +64,7 @@ def import_exports(root: Path, cfg: DigestConfig, store: Store, echo: Echo) -> l
     paths = [settings.resolve(root / "mkdocs.yml", p) for p in cfg.exports]
     reports = []
     for path in expand(paths):
-        report = import_file(store, path)
+        report = import_file(store, path, progress=lambda line: echo(line, err=True))
         reports.append(report)
         for warning in report.warnings:
             echo(f"warning: {warning}", err=True)

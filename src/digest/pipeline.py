@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.errors import InputError
+from digest.model import Message
 from digest.sources import REGISTRY, Registry, Source
 from digest.store import ChatStats, Store, transaction
 
@@ -62,8 +63,16 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def import_file(store: Store, path: Path, source: Source | None = None) -> FileReport:
-    """Import one export in one transaction: all of it lands, or none of it."""
+PROGRESS_EVERY = 100_000
+
+
+def import_file(
+    store: Store, path: Path, source: Source | None = None, progress: Callable[[str], None] | None = None
+) -> FileReport:
+    """Import one export in one transaction: all of it lands, or none of it.
+
+    ``progress`` hears a short line every 100,000 messages of a long import.
+    """
     source = source or REGISTRY.detect(path)
     report = FileReport(path=path, format=source.name)
     sha = content_hash(path)
@@ -76,6 +85,14 @@ def import_file(store: Store, path: Path, source: Source | None = None) -> FileR
 
     with transaction(store):
         for chat in source.read(path, warn):
-            report.chats.append(store.add_messages(chat.group, chat.messages))
+            messages = chat.messages if progress is None else _counting(chat.messages, path, progress)
+            report.chats.append(store.add_messages(chat.group, messages))
         store.remember_import(sha, str(path), source.name, report.parsed)
     return report
+
+
+def _counting(messages: Iterable[Message], path: Path, progress: Callable[[str], None]) -> Iterator[Message]:
+    for count, message in enumerate(messages, 1):
+        if count % PROGRESS_EVERY == 0:
+            progress(f"{path}: {count:,} messages read")
+        yield message
