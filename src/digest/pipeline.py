@@ -12,7 +12,8 @@ from digest.model import Message
 from digest.sources import REGISTRY, Registry, Source
 from digest.store import ChatStats, Store, transaction
 
-IGNORED_NAMES = frozenset({"README.md", "README.txt", ".gitkeep", ".DS_Store"})
+IGNORED_NAMES = frozenset({"README.txt", ".gitkeep", ".DS_Store"})
+IGNORED_SUFFIXES = frozenset({".md", ".markdown"})  # notes and READMEs beside the exports
 
 
 @dataclass(slots=True)
@@ -41,7 +42,8 @@ def expand(paths: Sequence[Path], registry: Registry = REGISTRY) -> Iterator[Pat
             raise InputError(path, "no such file or directory")
         if path.is_dir() and not _is_export_folder(path, registry):
             children = sorted(p for p in path.iterdir() if not p.name.startswith("."))
-            yield from expand([p for p in children if p.name not in IGNORED_NAMES], registry)
+            keep = [p for p in children if p.name not in IGNORED_NAMES and p.suffix not in IGNORED_SUFFIXES]
+            yield from expand(keep, registry)
         else:
             yield path
 

@@ -41,7 +41,7 @@ def test_questions_detected(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["有人吗？", "在吗?", "anyone here?", "thanks!", "I use pip.", "哈哈", "ok", "今天天气不错吧？"]
+    "text", ["推荐 https://missing.csail.mit.edu/?utm_source=wechat", "有人吗？", "在吗?", "anyone here?", "thanks!", "I use pip.", "哈哈", "ok", "今天天气不错吧？"]
 )
 def test_not_knowledge_questions(text: str) -> None:
     verdict = judge_question(text)

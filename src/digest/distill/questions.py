@@ -36,6 +36,7 @@ _THANKS = re.compile(
     re.IGNORECASE,
 )
 _TAG_QUESTION = re.compile(r"(吧|对吧|是吧|不是吗|没错吧)[\s？?！!。~～…]*$")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _QUESTION_MARK = re.compile(r"[?？]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s|\n")
 
@@ -49,7 +50,7 @@ class Verdict:
 
 def judge_question(text: str) -> Verdict:
     """Is this message a knowledge question? With a confidence and the rule that decided."""
-    stripped = text.strip()
+    stripped = _URL.sub(" ", text).strip()  # a "?" inside a link asks nothing
     if len(stripped) < 4:
         return Verdict(False, 0.9, "too short")
     if _PHATIC.match(stripped):
