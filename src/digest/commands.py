@@ -17,7 +17,7 @@ from digest.pages.content import load_content
 from digest.pages.drafts import DraftReport, write_drafts
 from digest.pages.templates import Templates
 from digest.pipeline import FileReport, expand, import_file
-from digest.sources import REGISTRY
+from digest.sources import Registry, Source, registry_for
 from digest.store import Store, open_store
 
 Echo = Callable[..., None]
@@ -42,34 +42,43 @@ def run_import(
     root, cfg = _settings(config_file)
     if not paths:
         paths = [settings.resolve(config_file, p) for p in cfg.exports]
-    source = REGISTRY.get(fmt) if fmt else None
-    files = list(expand(paths))
+    registry = registry_for(cfg.generic_columns)
+    source = registry.get(fmt) if fmt else None
     if dry_run:
-        for path in files:
-            _preview(path, source, as_json, echo)
+        skipped: list[Path] = []
+        for path in expand(paths, registry, skipped):
+            _preview(path, source or registry.detect(path), as_json, echo)
+        _report_skipped(skipped, echo)
         return []
-    reports: list[FileReport] = []
     with open_store(root / cfg.store) as store:
-        for path in files:
-            report = import_file(store, path, source, lambda line: echo(line, err=True))
-            reports.append(report)
-            for warning in report.warnings:
-                echo(f"warning: {warning}", err=True)
-            echo(describe(report))
+        return import_paths(store, paths, registry, echo, source)
+
+
+def import_paths(
+    store: Store, paths: list[Path], registry: Registry, echo: Echo, source: Source | None = None
+) -> list[FileReport]:
+    """Import files and folders, one line per file; unrecognised files in folders are listed."""
+    reports: list[FileReport] = []
+    skipped: list[Path] = []
+    for path in expand(paths, registry, skipped):
+        report = import_file(store, path, source, lambda line: echo(line, err=True), registry)
+        reports.append(report)
+        for warning in report.warnings:
+            echo(f"warning: {warning}", err=True)
+        echo(describe(report))
+    _report_skipped(skipped, echo)
     return reports
 
 
 def import_exports(root: Path, cfg: DigestConfig, store: Store, echo: Echo) -> list[FileReport]:
     """Import every configured export (unchanged files are skipped by hash)."""
     paths = [settings.resolve(root / "mkdocs.yml", p) for p in cfg.exports]
-    reports = []
-    for path in expand(paths):
-        report = import_file(store, path, progress=lambda line: echo(line, err=True))
-        reports.append(report)
-        for warning in report.warnings:
-            echo(f"warning: {warning}", err=True)
-        echo(describe(report))
-    return reports
+    return import_paths(store, paths, registry_for(cfg.generic_columns), echo)
+
+
+def _report_skipped(skipped: list[Path], echo: Echo) -> None:
+    for path in skipped:
+        echo(f"{path}: skipped: not a chat export")
 
 
 def knowledge_for(root: Path, cfg: DigestConfig, echo: Echo | None = None) -> Knowledge:
@@ -157,8 +166,7 @@ def describe(report: FileReport) -> str:
     )
 
 
-def _preview(path: Path, source: Any, as_json: bool, echo: Echo) -> None:
-    source = source or REGISTRY.detect(path)
+def _preview(path: Path, source: Source, as_json: bool, echo: Echo) -> None:
     count = 0
     skipped: list[str] = []
     for chat in source.read(path, lambda where, msg: skipped.append(f"{path}: {where}: {msg}")):

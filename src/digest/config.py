@@ -15,6 +15,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
 from digest.errors import ConfigError
+from digest.sources.generic import Columns
 
 
 class PointsConfig(base.Config):
@@ -30,6 +31,21 @@ class PointsConfig(base.Config):
     """Each reaction on an answer."""
     question_answered = c.Type(int, default=1)
     """Asking a question that received an accepted answer."""
+
+
+class ColumnMapping(c.DictOfItems[str]):
+    """A ``field: column`` mapping for generic JSONL/CSV imports; the fields are a fixed set."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default={})
+
+    def run_validation(self, value: object) -> dict[str, str]:
+        columns = super().run_validation(value)
+        try:
+            Columns.of(columns)
+        except ValueError as exc:
+            raise base.ValidationError(str(exc)) from None
+        return columns
 
 
 class DigestConfig(base.Config):
@@ -55,6 +71,9 @@ class DigestConfig(base.Config):
     """The window of the "recent" leaderboard, counted back from the newest message."""
     home_recent = c.Type(int, default=10)
     """How many recent and top Q&A the home page lists."""
+    generic_columns = ColumnMapping()
+    """Generic JSONL/CSV imports: field -> the column holding it, for the fields timestamp, author,
+    text, id, reply_to, group and author_id; an unmapped field is read from the column of its name."""
 
 
 def resolve(config_file: str | Path, value: str) -> Path:

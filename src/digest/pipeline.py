@@ -12,8 +12,7 @@ from digest.model import Message
 from digest.sources import REGISTRY, Registry, Source
 from digest.store import ChatStats, Store, transaction
 
-IGNORED_NAMES = frozenset({"README.txt", ".gitkeep", ".DS_Store"})
-IGNORED_SUFFIXES = frozenset({".md", ".markdown"})  # notes and READMEs beside the exports
+IGNORED_NAMES = frozenset({".gitkeep", ".DS_Store", "Thumbs.db"})
 
 
 @dataclass(slots=True)
@@ -35,17 +34,33 @@ class FileReport:
         return sum(c.parsed for c in self.chats)
 
 
-def expand(paths: Sequence[Path], registry: Registry = REGISTRY) -> Iterator[Path]:
-    """Files to import, in a stable order: folders are walked unless they are an export."""
+def expand(
+    paths: Sequence[Path], registry: Registry = REGISTRY, skipped: list[Path] | None = None
+) -> Iterator[Path]:
+    """Files to import, in a stable order: folders are walked unless they are an export.
+
+    A path given by name must be an export; a file met while walking a folder that no
+    importer recognises (a README, notes) is added to ``skipped`` instead.
+    """
     for path in paths:
         if not path.exists():
             raise InputError(path, "no such file or directory")
         if path.is_dir() and not _is_export_folder(path, registry):
-            children = sorted(p for p in path.iterdir() if not p.name.startswith("."))
-            keep = [p for p in children if p.name not in IGNORED_NAMES and p.suffix not in IGNORED_SUFFIXES]
-            yield from expand(keep, registry)
+            yield from _walk(path, registry, skipped)
         else:
             yield path
+
+
+def _walk(folder: Path, registry: Registry, skipped: list[Path] | None) -> Iterator[Path]:
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith(".") or child.name in IGNORED_NAMES:
+            continue
+        if child.is_dir() and not _is_export_folder(child, registry):
+            yield from _walk(child, registry, skipped)
+        elif child.is_dir() or registry.recognises(child):
+            yield child
+        elif skipped is not None:
+            skipped.append(child)
 
 
 def _is_export_folder(path: Path, registry: Registry) -> bool:
@@ -69,13 +84,17 @@ PROGRESS_EVERY = 100_000
 
 
 def import_file(
-    store: Store, path: Path, source: Source | None = None, progress: Callable[[str], None] | None = None
+    store: Store,
+    path: Path,
+    source: Source | None = None,
+    progress: Callable[[str], None] | None = None,
+    registry: Registry = REGISTRY,
 ) -> FileReport:
     """Import one export in one transaction: all of it lands, or none of it.
 
     ``progress`` hears a short line every 100,000 messages of a long import.
     """
-    source = source or REGISTRY.detect(path)
+    source = source or registry.detect(path)
     report = FileReport(path=path, format=source.name)
     sha = content_hash(path)
     if store.is_imported(sha):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 
-from digest.model import Attachment, Group, Kind, Message, Reaction
+from digest.model import Attachment, Group, Kind, Message, Reaction, member_key
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -93,7 +93,8 @@ class Store:
         for message in messages:
             parsed += 1
             replies += message.reply_to is not None
-            authors.add(message.author_id)
+            if message.author_id and message.kind is not Kind.SERVICE:
+                authors.add(message.author_id)
             batch.append(_row(message))
             if len(batch) >= BATCH:
                 self._write(batch)
@@ -144,6 +145,14 @@ class Store:
         sql += " ORDER BY platform, group_id, ts, length(id), id"
         for row in self.conn.execute(sql, args):
             yield _message(row)
+
+    def authors(self) -> Iterator[tuple[str, str]]:
+        """Every distinct (member id, display name) pair: the names a member went by."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT platform, author_id, author_name FROM messages ORDER BY platform, author_id, author_name"
+        )
+        for platform, author_id, name in rows:
+            yield member_key(str(platform), str(author_id)), str(name)
 
     def latest_timestamp(self) -> datetime | None:
         row = self.conn.execute("SELECT max(ts) FROM messages").fetchone()

@@ -134,3 +134,25 @@ def test_wrong_setting_names_the_key(tmp_path: Path, yaml_text: str, expected: s
     assert code == 1
     assert expected in out
     assert len(out.splitlines()) == 1
+
+
+def test_generic_columns_setting_maps_another_tools_csv(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "bot.csv").write_text(
+        "when,who,body,msg,parent\n"
+        "2026-09-01T10:00:00+08:00,alice,How do I install pandas?,m1,\n"
+        "2026-09-01T10:05:00+08:00,bob,pip install pandas,m2,m1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "exports" / "NOTES.md").write_text("# notes", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_name: x\ndocs_dir: content\nplugins:\n  - digest:\n      generic_columns:\n"
+        "        timestamp: when\n        author: who\n        text: body\n        id: msg\n        reply_to: parent\n",
+        encoding="utf-8",
+    )
+    code, out = invoke("import", "-f", str(config))
+    assert code == 0, out
+    assert "bot.csv: generic: " in out and "2 new, 0 already known, 0 skipped; 2 members, 1 replies" in out
+    assert f"{tmp_path / 'exports' / 'NOTES.md'}: skipped: not a chat export" in out

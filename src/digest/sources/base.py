@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from digest.errors import InputError
 from digest.model import Chat
@@ -39,6 +44,13 @@ class Registry:
     def __init__(self) -> None:
         self._sources: dict[str, Source] = {}
 
+    def replacing(self, source: Source) -> Registry:
+        """A copy of this registry with ``source`` in place of the importer of the same name."""
+        copy = Registry()
+        for existing in self._sources.values():
+            copy.register(source if existing.name == source.name else existing)
+        return copy
+
     def register(self, source: Source) -> Source:
         if source.name in self._sources:
             raise ValueError(f"importer {source.name!r} is registered twice")
@@ -58,6 +70,11 @@ class Registry:
             raise InputError(
                 "--format", f"unknown format {name!r}; supported: {', '.join(self.names())}"
             ) from None
+
+    def recognises(self, path: Path) -> bool:
+        """Does any importer claim this file?"""
+        head = read_head(path)
+        return any(source.sniff(head, path) for source in self._sources.values())
 
     def detect(self, path: Path) -> Source:
         """Pick the importer for ``path`` from its first bytes and its name."""
@@ -91,3 +108,200 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
 
 def strip_bom(head: bytes) -> bytes:
     return head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+
+
+# -- helpers for importers of formats without message ids, and of plain-text exports -------
+
+STABLE_ID_LENGTH = 20
+"""Hex digits of a :func:`stable_id` (80 bits: collisions are not a practical concern)."""
+
+
+def stable_id(group_id: str, timestamp: datetime, author: str, text: str, occurrence: int = 0) -> str:
+    """A message id for formats that have none (WhatsApp, Signal, QQ text, generic files).
+
+    It is a hash of the group, the time (in UTC), the author and the text, so the same message
+    gets the same id in every export it appears in and overlapping exports dedupe in the
+    store. ``occurrence`` tells identical messages apart (same group, time, author and text,
+    e.g. two "ok" in one minute): 0 for the first in the export, 1 for the second, and so on.
+    """
+    when = timestamp.astimezone(UTC).isoformat() if timestamp.tzinfo else timestamp.isoformat()
+    payload = "\x1f".join((group_id, when, author, text, str(occurrence)))
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:STABLE_ID_LENGTH]
+
+
+class StableIds:
+    """Hands out :func:`stable_id` values for one export, counting repeats of the same message."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def __call__(self, group_id: str, timestamp: datetime, author: str, text: str) -> str:
+        first = stable_id(group_id, timestamp, author, text)
+        occurrence = self._seen.get(first, 0)
+        self._seen[first] = occurrence + 1
+        return first if occurrence == 0 else stable_id(group_id, timestamp, author, text, occurrence)
+
+
+@dataclass(frozen=True, slots=True)
+class TextEncoding:
+    """How to open a text export: a codec for :func:`open` and its error handler.
+
+    ``errors`` is ``"replace"`` only when the file ends inside a character (a truncated
+    copy), or when plenty of valid UTF-8 comes before a stray bad byte (a damaged copy):
+    the bad bytes read as U+FFFD and everything else is intact.
+    """
+
+    codec: str
+    errors: str = "strict"
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CHUNK = 1 << 20
+_MIN_UTF8_EVIDENCE = 32
+"""Bytes of valid multi-byte UTF-8 before a bad byte that make a file "damaged UTF-8", not GBK."""
+
+
+def detect_encoding(path: Path) -> TextEncoding:
+    """The encoding of a text export, checked over the whole file (in chunks, not in memory).
+
+    A byte-order mark decides (UTF-8, UTF-16 LE/BE, as QQ writes); without one: UTF-16 when
+    every other byte is NUL, else strict UTF-8, else GB18030 (a superset of GBK and GB2312).
+    Anything else is an ``InputError`` naming the encodings digest reads.
+    """
+    head = read_head(path)
+    candidates = [codec for bom, codec in _BOMS if head.startswith(bom)][:1]
+    if not candidates:
+        candidates = [c for c in (_utf16_without_bom(head),) if c] + ["utf-8", "gb18030"]
+    for codec in candidates:
+        errors = _decodes(path, codec)
+        if errors is not None:
+            return TextEncoding(codec, errors)
+    raise InputError(
+        path,
+        "not text in UTF-8, UTF-16 or GB18030/GBK (wrong encoding, or not a text export); "
+        "export it again or convert it to UTF-8",
+    )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    sample = head[: len(head) - len(head) % 2]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    # ASCII in UTF-16 LE has a NUL in every odd byte; a few CJK characters (U+4E00) add even ones
+    if odd_nuls >= pairs * 0.3 and even_nuls * 10 <= odd_nuls:
+        return "utf-16-le"
+    if even_nuls >= pairs * 0.3 and odd_nuls * 10 <= even_nuls:
+        return "utf-16-be"
+    return None
+
+
+def _decodes(path: Path, codec: str) -> str | None:
+    """``"strict"`` if the whole file decodes, ``"replace"`` if only its last character is cut."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    wide = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                text = decoder.decode(chunk)
+                if codec == "utf-8" and not text.isascii():
+                    wide += len(chunk) - len(text)  # the extra bytes of multi-byte characters
+    except UnicodeDecodeError as exc:
+        # Plenty of valid multi-byte UTF-8 before one bad byte: damaged UTF-8, not GBK.
+        before = bytes(exc.object[: exc.start])
+        wide += len(before) - len(before.decode("utf-8", "ignore"))
+        return "replace" if codec == "utf-8" and wide >= _MIN_UTF8_EVIDENCE else None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "replace"
+    return "strict"
+
+
+def open_text(path: Path, newline: str | None = None, encoding: TextEncoding | None = None) -> TextIO:
+    """Open a text export in its detected (or the given) encoding, BOM dropped.
+
+    With the default ``newline=None`` every CRLF, CR and LF reads as ``"\\n"`` (mixed line ends
+    included); pass ``newline=""`` for the :mod:`csv` module.
+    """
+    encoding = encoding or detect_encoding(path)
+    try:
+        return path.open(encoding=encoding.codec, errors=encoding.errors, newline=newline)
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def decode_text(path: Path) -> str:
+    """The whole text of an export, decoded as :func:`open_text` does, line ends as ``"\\n"``."""
+    with open_text(path) as fh:
+        return fh.read()
+
+
+def text_lines(path: Path, encoding: TextEncoding | None = None) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` pairs of a text export, numbered from 1, without line ends.
+
+    Streams the file (a 2 GiB export is not loaded at once); splits only on CR/LF, never on
+    the Unicode line separators that may sit inside a message. Pass the ``encoding`` from
+    :func:`detect_encoding` to read a file twice without detecting it twice.
+    """
+    with open_text(path, encoding=encoding) as fh:
+        try:
+            for number, line in enumerate(fh, 1):
+                yield number, line.rstrip("\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(path, f"cannot read: {exc}") from None
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a file as text, for sniffing: BOM, UTF-16, UTF-8, then GB18030.
+
+    Never raises: a character cut at the end of ``head`` is dropped.
+    """
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return head.decode(codec, "ignore")
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return head.decode(utf16, "ignore")
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:
+            return head[: exc.start].decode("utf-8", "ignore")
+    return head.decode("gb18030", "ignore")
+
+
+CSV_FIELD_LIMIT = MAX_FILE_BYTES
+"""A CSV field may be as large as a whole export (the :mod:`csv` default is 128 KiB)."""
+
+
+def csv_rows(path: Path, warn: Warn, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """``(line number, fields)`` of every row of a CSV export in its detected encoding.
+
+    Quoted fields may span lines (the number is the row's first line) and hold a 50 MB
+    message; CRLF inside a field reads as ``"\\n"``. A row the :mod:`csv` module cannot read is
+    reported through ``warn`` and skipped.
+    """
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide, and only ever raised
+    with open_text(path, newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                warn(f"line {start}", f"unreadable CSV row ({exc}); skipped")
+                if reader.line_num < start:
+                    return  # the reader cannot move on
+                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(path, f"cannot read: {exc}", f"line {start}") from None
+            yield start, [field.replace("\r\n", "\n") for field in row]

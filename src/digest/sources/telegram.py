@@ -12,11 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from digest.errors import InputError
 from digest.model import Attachment, Chat, Group, Kind, Message, Reaction
 from digest.sources.base import Source, Warn, strip_bom
+from digest.sources.jsonio import as_list, parse_json
 
 PLATFORM = "telegram"
 JOIN_ACTIONS = frozenset({"join_group_by_link", "join_group_by_request", "invite_members"})
@@ -32,7 +31,6 @@ _SNIFF = re.compile(
     rb'"type"\s*:\s*"(personal_chat|bot_chat|saved_messages|\w+_(group|supergroup|channel))"'
     rb'|"(personal_information|left_chats|frequent_contacts)"\s*:'
 )
-MAX_DEPTH = 64
 
 
 def sniff(head: bytes, path: Path) -> bool:
@@ -55,14 +53,11 @@ def read(path: Path, warn: Warn) -> Iterator[Chat]:
 
 
 def _load(path: Path) -> Any:
-    raw = path.read_bytes()
     try:
-        return orjson.loads(strip_bom(raw))
-    except orjson.JSONDecodeError as exc:
-        reason = exc.msg if hasattr(exc, "msg") else str(exc)
-        if "recursion" in str(exc).lower():
-            reason = f"JSON nested deeper than {MAX_DEPTH} levels"
-        raise InputError(path, f"invalid JSON: {reason}", f"line {exc.lineno}, column {exc.colno}") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    return parse_json(path, raw)
 
 
 def _chat_list(data: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
@@ -129,7 +124,7 @@ def _message(group_id: str, raw: Any) -> Message | None:
         group_id=group_id,
         id=msg_id,
         timestamp=timestamp,
-        author_id=author_id or f"name:{author_name}",
+        author_id=author_id or (f"name:{author_name}" if author_name else ""),
         author_name=author_name,
         text=text,
         kind=kind,
@@ -190,7 +185,7 @@ def _reactions(value: Any) -> tuple[Reaction, ...]:
             count = int(item.get("count", 0))
         except (TypeError, ValueError):
             count = 0
-        recent = item.get("recent") if isinstance(item.get("recent"), list) else []
+        recent = as_list(item.get("recent"))
         authors = tuple(str(r["from_id"]) for r in recent if isinstance(r, dict) and r.get("from_id"))
         out.append(Reaction(emoji=emoji, count=max(count, len(authors)), author_ids=authors))
     return tuple(out)
