@@ -72,17 +72,36 @@ BASIC_THREAD = [
 ]
 
 
+def write_community(
+    root: Path,
+    messages: list[dict[str, Any]] | None = None,
+    title: str = "Test Group",
+    *,
+    mkdocs_yml: str = MKDOCS_YML,
+    plugin_settings: str = "",
+) -> Path:
+    """Write a community folder (mkdocs.yml, exports/result.json, content/) at ``root``.
+
+    ``plugin_settings`` is YAML appended under the digest plugin (indented by the caller's
+    convention of six spaces), e.g. ``"      privacy:\n        profiles: opt_in\n"``.
+    """
+    (root / "exports").mkdir(parents=True, exist_ok=True)
+    (root / "content").mkdir(exist_ok=True)
+    if plugin_settings:
+        mkdocs_yml = mkdocs_yml.replace(
+            "      exports: [exports]\n", "      exports: [exports]\n" + plugin_settings
+        )
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+    export = {"name": title, "type": "private_supergroup", "id": 42, "messages": messages or BASIC_THREAD}
+    (root / "exports" / "result.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def community(tmp_path: Path) -> Callable[..., Path]:
     """Write a community folder (mkdocs.yml, exports/result.json, content/) and return it."""
 
-    def make(messages: list[dict[str, Any]] | None = None, title: str = "Test Group") -> Path:
-        root = tmp_path / "community"
-        (root / "exports").mkdir(parents=True, exist_ok=True)
-        (root / "content").mkdir(exist_ok=True)
-        (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-        export = {"name": title, "type": "private_supergroup", "id": 42, "messages": messages or BASIC_THREAD}
-        (root / "exports" / "result.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
-        return root
+    def make(messages: list[dict[str, Any]] | None = None, title: str = "Test Group", **options: Any) -> Path:
+        return write_community(tmp_path / "community", messages, title, **options)
 
     return make

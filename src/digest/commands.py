@@ -5,19 +5,24 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from digest import config as settings
 from digest.config import DigestConfig
 from digest.distill import Knowledge, distill_store
+from digest.distill.intros import ProfileRules
 from digest.errors import DigestError, InputError
+from digest.groups import public_store
 from digest.model import Message
+from digest.pages.consent import privacy_for
 from digest.pages.content import load_content
 from digest.pages.drafts import DraftReport, write_drafts
 from digest.pages.templates import Templates
 from digest.pipeline import FileReport, expand, import_file
 from digest.sources import Registry, Source, registry_for
+from digest.sources.base import check_size
 from digest.store import Store, open_store
 
 Echo = Callable[..., None]
@@ -81,19 +86,30 @@ def _report_skipped(skipped: list[Path], echo: Echo) -> None:
         echo(f"{path}: skipped: not a chat export")
 
 
-def knowledge_for(root: Path, cfg: DigestConfig, echo: Echo | None = None) -> Knowledge:
-    """Bring the store up to date with the exports, then distill it (nothing is written)."""
+def knowledge_for(
+    root: Path, cfg: DigestConfig, echo: Echo | None = None, *, docs_dir: Path | None = None
+) -> Knowledge:
+    """Bring the store up to date with the exports, then distill it (nothing is written).
+
+    Redaction and the consent recorded in ``docs_dir`` (default: ``content/`` beside
+    mkdocs.yml) apply as messages are read, before anything else sees them.
+    """
     out = echo or _log
+    privacy = privacy_for(cfg, docs_dir if docs_dir is not None else root / "content")
     with open_store(root / cfg.store) as store:
         import_exports(root, cfg, store, out)
-        return distill_store(store, cfg.tags, dict(cfg.points))
+        public = public_store(store, cfg.groups.publish, cfg.groups.private)
+        people = ProfileRules.of(
+            cfg.nickname.separators, cfg.nickname.fields, cfg.skills, cfg.language, cfg.intro_days
+        )
+        return distill_store(public, cfg.tags, dict(cfg.points), privacy, people)
 
 
 def run_distill(config_file: Path, echo: Echo) -> tuple[Knowledge, DraftReport]:
     """Import, distill, and write new or grown drafts into content/ (never over an edit)."""
     mk, cfg = settings.load(config_file)
     root = config_file.resolve().parent
-    knowledge = knowledge_for(root, cfg, echo)
+    knowledge = knowledge_for(root, cfg, echo, docs_dir=Path(mk.docs_dir))
     docs = Path(mk.docs_dir)
     content = load_content(docs, cfg.qa_dir, cfg.members_dir)
     templates = Templates(cfg.language, root / "site_templates")
@@ -110,25 +126,50 @@ def run_build(config_file: Path, strict: bool, echo: Echo) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    knowledge, _report = run_distill(config_file, echo)
+    knowledge, report = run_distill(config_file, echo)
     mk, _cfg = settings.load(config_file, strict=strict)
     mk.plugins["digest"].knowledge = knowledge  # type: ignore[attr-defined]
     final = Path(mk.site_dir)
     building = final.with_name(f".{final.name}.building")
     shutil.rmtree(building, ignore_errors=True)
     mk.site_dir = str(building)
+    logged = settings._Collect()  # MkDocs logs why it aborts; the one error line names it
+    logged.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(logged)
     try:
         build(mk)
     except (MkDocsException, DigestError) as exc:
         shutil.rmtree(building, ignore_errors=True)
-        raise BuildFailed(f"site build failed, the previous site is untouched: {exc}") from None
+        report.rollback()
+        why = "; ".join(dict.fromkeys(m.splitlines()[0] for m in logged.messages if m)) or str(exc)
+        raise BuildFailed(f"site build failed, the previous site and content/ are untouched: {why}") from None
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
+        report.rollback()
         raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(logged)
     _swap(building, final)
     pages = sum(1 for _ in final.rglob("*.html"))
     echo(f"built {pages} pages into {final}")
     return final
+
+
+def run_points(config_file: Path, since: date | None, until: date | None, fmt: str, echo: Echo) -> str:
+    """The rewards ledger: each member's points by rule for a period (import notes on stderr)."""
+    from digest.pages.ledger import as_csv, as_json, ledger_rows
+    from digest.pages.site import SiteModel
+
+    mk, cfg = settings.load(config_file)
+    root = config_file.resolve().parent
+    docs = Path(mk.docs_dir)
+    knowledge = knowledge_for(root, cfg, lambda line, err=False: echo(line, err=True), docs_dir=docs)
+    content = load_content(docs, cfg.qa_dir, cfg.members_dir)
+    model = SiteModel.build(knowledge, content, cfg, Templates(cfg.language, root / "site_templates"))
+    rows = ledger_rows(model, since, until)
+    text = as_csv(rows) if fmt == "csv" else as_json(rows, since, until, dict(cfg.points))
+    echo(text.rstrip("\n"))
+    return text
 
 
 def run_serve(config_file: Path, dev_addr: str, echo: Echo) -> None:
@@ -167,6 +208,7 @@ def describe(report: FileReport) -> str:
 
 
 def _preview(path: Path, source: Source, as_json: bool, echo: Echo) -> None:
+    check_size(path)
     count = 0
     skipped: list[str] = []
     for chat in source.read(path, lambda where, msg: skipped.append(f"{path}: {where}: {msg}")):

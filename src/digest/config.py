@@ -14,8 +14,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
+from digest.distill.privacy import DEFAULT_PSEUDONYM, DEFAULT_REPLACEMENT, PII_KINDS, PROFILE_MODES
 from digest.errors import ConfigError
-from digest.sources.generic import Columns
 
 
 class PointsConfig(base.Config):
@@ -31,6 +31,58 @@ class PointsConfig(base.Config):
     """Each reaction on an answer."""
     question_answered = c.Type(int, default=1)
     """Asking a question that received an accepted answer."""
+    resource_shared = c.Type(int, default=2)
+    """Sharing a link that others used (reacted to, thanked, or shared again); once per member and link."""
+    event_organised = c.Type(int, default=10)
+    """Organising an event (``organisers`` of a page in ``content/events/``)."""
+    curation = c.Type(int, default=2)
+    """Each commit to ``content/`` by a member (matched by the ``emails`` of their profile)."""
+
+
+NICKNAME_FIELDS = ("city", "role", "name", "skip")
+
+
+class NicknameConfig(base.Config):
+    """The community's nickname convention (``nickname:``), e.g. ``上海-产品经理-小王``."""
+
+    separators = c.ListOfItems(c.Type(str), default=["|", "｜", "/", "／", "-", "－", "—"])
+    """Characters or strings that separate the fields of a nickname."""
+    fields = c.ListOfItems(c.Choice(NICKNAME_FIELDS), default=["city", "role", "name"])
+    """The fields in order; a nickname with another number of parts is just a name."""
+
+    def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        failed, warnings = super().validate()
+        if not failed and "name" not in self.fields:
+            failed.append(("fields", base.ValidationError("must include 'name'")))
+        if not failed and any(not s.strip() for s in self.separators):
+            failed.append(("separators", base.ValidationError("a separator cannot be blank")))
+        return failed, warnings
+
+
+class PrivacyConfig(base.Config):
+    """What the site may publish about people (``privacy:``); see content/privacy.md."""
+
+    redact = c.ListOfItems(c.Choice(PII_KINDS), default=list(PII_KINDS))
+    """Personal data replaced in every page and index: phone_cn, phone_intl, email, wechat_id,
+    cn_id, bank_card (all by default; ``[]`` turns redaction off)."""
+    replacement = c.Type(str, default=DEFAULT_REPLACEMENT)
+    """What redacted data is replaced by; ``{kind}`` becomes the kind, e.g. "[{kind} removed]"."""
+    profiles = c.Choice(PROFILE_MODES, default="opt_out")
+    """``opt_out``: every member gets a profile unless they opt out; ``opt_in``: only members
+    with ``opt_in: true`` (front matter or privacy.yml) do, everyone else is pseudonymised."""
+    pseudonym = c.Type(str, default=DEFAULT_PSEUDONYM)
+    """How a member without a public profile is named; ``{hash}`` is a short hash of their id."""
+    consent_file = c.Type(str, default="privacy.yml")
+    """The list of opt-outs (and opt-ins), relative to docs_dir."""
+
+
+class GroupsConfig(base.Config):
+    """Which groups' Q&A and points are published (``groups:``); by group id, platform/id or title."""
+
+    publish = c.ListOfItems(c.Type(str), default=[])
+    """Only these groups are published (empty: every group that is not private)."""
+    private = c.ListOfItems(c.Type(str), default=[])
+    """Never published: their messages are not distilled, drafted, scored or counted."""
 
 
 class ColumnMapping(c.DictOfItems[str]):
@@ -41,6 +93,10 @@ class ColumnMapping(c.DictOfItems[str]):
 
     def run_validation(self, value: object) -> dict[str, str]:
         columns = super().run_validation(value)
+        if not columns:  # the default: no need to import every importer (0.2 s on each command)
+            return columns
+        from digest.sources.generic import Columns
+
         try:
             Columns.of(columns)
         except ValueError as exc:
@@ -65,12 +121,26 @@ class DigestConfig(base.Config):
     """Tag vocabulary: tag -> keywords and synonyms that map a question onto it."""
     points = c.SubConfig(PointsConfig)
     """Points per contribution."""
+    privacy = c.SubConfig(PrivacyConfig)
+    """Redaction of personal data and consent to public profiles."""
     leaderboard_size = c.Type(int, default=20)
     """How many members each leaderboard lists."""
     recent_days = c.Type(int, default=30)
     """The window of the "recent" leaderboard, counted back from the newest message."""
     home_recent = c.Type(int, default=10)
     """How many recent and top Q&A the home page lists."""
+    drafts = c.Choice(("publish", "mark", "hold"), default="mark")
+    """Q&A with ``status: draft``: published as is, marked as unreviewed, or held back."""
+    groups = c.SubConfig(GroupsConfig)
+    """Several groups in one community: which are published and which stay private."""
+    nickname = c.SubConfig(NicknameConfig)
+    """The nickname convention: separators and field order (city, role, name, skip)."""
+    skills = c.DictOfItems(c.ListOfItems(c.Type(str), default=[]), default={})
+    """Skill vocabulary added to the built-in one: skill -> synonyms, found in self-introductions."""
+    intro_days = c.Type(int, default=7)
+    """A self-introduction counts within this many days of a member's join (or first message)."""
+    feed_size = c.Type(int, default=20)
+    """Entries in each Atom feed (``feed.xml`` of weekly digests, ``qa.xml`` of new Q&A)."""
     generic_columns = ColumnMapping()
     """Generic JSONL/CSV imports: field -> the column holding it, for the fields timestamp, author,
     text, id, reply_to, group and author_id; an unmapped field is read from the column of its name."""

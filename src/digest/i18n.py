@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from digest.i18n_community import STRINGS as PEOPLE  # the people and contribution pages
+
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "home": "Home",
@@ -14,6 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "tags": "Tags",
         "tag": "Tag",
         "people": "People",
+        "privacy": "Privacy",
         "leaderboard": "Leaderboard",
         "all_time": "All time",
         "last_days": "Last {days} days",
@@ -48,6 +51,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "stats": "{questions} questions answered by {members} members, from {messages} messages.",
         "reactions": "reactions",
         "unverified": "Draft: not yet reviewed by a curator.",
+        "unreviewed": "Unreviewed",
+        "outdated": "Possibly outdated",
+        "outdated_detail": "This answer applies to {applies_to}; check that it still holds.",
+        "applies_to": "Applies to",
+        "date_range": "{start} to {until}",
+        "verified": "Verified",
+        "verified_on": "A curator last verified this answer on {date}.",
+        "pinned": "Pinned",
+        "all_groups": "Groups",
+        "group_members": "Top members",
+        "group_questions": "Questions",
         "points_rules": "Points: answer {answer}, accepted answer +{accepted_answer}, "
         "thanks {thanks_received}, reaction {reaction_received}, asked a question that got "
         "an accepted answer {question_answered}.",
@@ -63,6 +77,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "tags": "标签",
         "tag": "标签",
         "people": "成员",
+        "privacy": "隐私",
         "leaderboard": "贡献榜",
         "all_time": "总榜",
         "last_days": "最近 {days} 天",
@@ -97,6 +112,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "stats": "{members} 位成员回答了 {questions} 个问题，共 {messages} 条消息。",
         "reactions": "个表情回应",
         "unverified": "草稿：尚未经整理者审核。",
+        "unreviewed": "未审核",
+        "outdated": "可能已过时",
+        "outdated_detail": "此回答适用于 {applies_to}，请确认是否仍然有效。",
+        "applies_to": "适用范围",
+        "date_range": "{start} 至 {until}",
+        "verified": "已核实",
+        "verified_on": "整理者最近一次核实于 {date}。",
+        "pinned": "置顶",
+        "all_groups": "群组",
+        "group_members": "活跃成员",
+        "group_questions": "问答",
         "points_rules": "积分规则：回答 {answer} 分，被采纳再加 {accepted_answer} 分，每次感谢 "
         "{thanks_received} 分，每个表情回应 {reaction_received} 分，提问并获得采纳回答 "
         "{question_answered} 分。",
@@ -105,4 +131,5 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def strings(language: str) -> dict[str, str]:
-    return STRINGS.get(language, STRINGS["en"])
+    lang = language if language in STRINGS else "en"
+    return {**STRINGS[lang], **PEOPLE.get(lang, PEOPLE["en"])}

@@ -10,6 +10,7 @@ from pathlib import Path
 from digest.errors import InputError
 from digest.model import Message
 from digest.sources import REGISTRY, Registry, Source
+from digest.sources.base import check_size
 from digest.store import ChatStats, Store, transaction
 
 IGNORED_NAMES = frozenset({".gitkeep", ".DS_Store", "Thumbs.db"})
@@ -94,6 +95,7 @@ def import_file(
 
     ``progress`` hears a short line every 100,000 messages of a long import.
     """
+    check_size(path)  # also when the format is forced and detection did not look at the file
     source = source or registry.detect(path)
     report = FileReport(path=path, format=source.name)
     sha = content_hash(path)

@@ -1,4 +1,4 @@
-"""The MkDocs adapter: config schema, machine-made pages in memory, escaped page titles.
+"""The MkDocs adapter: config schema, machine-made pages in memory, escaped and scrubbed pages.
 
 All logic lives in the stages; this module only hands their results to MkDocs.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -21,9 +21,14 @@ from digest.config import DigestConfig
 from digest.distill import Knowledge
 from digest.errors import DigestError
 from digest.i18n import strings
+from digest.pages import curation
 from digest.pages.content import load_content
+from digest.pages.feeds import PEOPLE_JS, discovery_links, site_files
+from digest.pages.guard import BuildGuard
 from digest.pages.site import SiteModel
 from digest.pages.templates import Templates
+from digest.search.commands import index_folder
+from digest.search.site import SiteSearch, insert_before_first
 
 
 def quiet_jieba() -> None:
@@ -38,13 +43,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.knowledge: Knowledge | None = None  # handed over by `digest build`, else distilled here
         self.model: SiteModel | None = None
         self._member_pages: dict[str, str] = {}
+        self.guard: BuildGuard | None = None
+        self._qa_pages: dict[str, str] = {}  # src URI -> Q&A id, for the curation notes
+        self.search: SiteSearch | None = None
+        self._page_html: str | None = None  # a page's own HTML while the search plugin reads it
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         quiet_jieba()
         root = Path(config.config_file_path).resolve().parent
         try:
             if self.knowledge is None:
-                self.knowledge = commands.knowledge_for(root, self.config)
+                self.knowledge = commands.knowledge_for(root, self.config, docs_dir=Path(config.docs_dir))
         except DigestError as exc:
             raise PluginError(str(exc)) from None
         if config.nav is None:
@@ -56,7 +65,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 {ui["tags"]: "tags/index.md"},
                 {ui["people"]: "people.md"},
                 {ui["leaderboard"]: "leaderboard.md"},
+                {ui["how_points_work"]: "points.md"},
+                {ui["resources"]: "resources.md"},
+                {ui["digests"]: "digests/index.md"},
             ]
+            if len(self.knowledge.groups) > 1:
+                config.nav.append({ui["all_groups"]: "groups/index.md"})
+            if (Path(config.docs_dir) / "privacy.md").is_file():  # what is published, how to opt out
+                config.nav.append({ui["privacy"]: "privacy.md"})
+        if PEOPLE_JS not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(PEOPLE_JS)  # the people directory's offline filter
+        if "admonition" not in config.markdown_extensions:  # curation notes on Q&A pages
+            config.markdown_extensions.append("admonition")
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -70,33 +90,129 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             pages = list(model.pages())
         except DigestError as exc:
             raise PluginError(str(exc)) from None
+        consent_file = files.get_file_from_path(self.config.privacy.consent_file)
+        if consent_file is not None:  # the list of who opted out is never published
+            files.remove(consent_file)
         for uri in sorted(model.hidden):
             hidden = files.get_file_from_path(uri)
             if hidden is not None:
                 files.remove(hidden)
+        pseudonyms = self.knowledge.pseudonyms
+        removed: dict[str, str | None] = dict.fromkeys(model.hidden)
+        for member_id, doc in content.members.items():
+            if content.rel(doc) in model.hidden:
+                removed[content.rel(doc)] = pseudonyms.members.get(member_id)
+        self.guard = BuildGuard(pseudonyms, removed)
         for uri, markdown in pages:
             if files.get_file_from_path(uri) is None:  # a curated page of that name wins
                 files.append(File.generated(config, uri, content=markdown))
+        try:  # the Atom feeds and the directory's script, linked from the generated pages
+            extra = site_files(
+                model,
+                lambda uri: f.url if (f := files.get_file_from_path(uri)) is not None else uri,
+                config.site_url or "",
+                config.site_name,
+                self.guard.scrub_text,
+                root / "site_templates",
+            )
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
+        for path, text in extra:
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=text))
         self._member_pages = {entry.uri: member_id for member_id, entry in model.members.items()}
+        self._qa_pages = {entry.uri: entry.id for entry in model.qas}
+        _add_redirects(files, config, model.curation.redirects)
+        try:
+            self.search = SiteSearch.prepare(
+                model,
+                index_folder(root, self.config),
+                directory_urls=config.use_directory_urls,
+                site_url=config.site_url or "",
+                templates=root / "site_templates",
+                generated=frozenset(uri for uri, _markdown in pages),
+                guard=self.guard,
+            )
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
         return files
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        # MkDocs themes print page titles unescaped: a title from front matter is plain text.
-        if "title" in page.meta:
-            page.meta["title"] = html.escape(str(page.meta["title"]), quote=True)
         member_id = self._member_pages.get(page.file.src_uri)
         if member_id is not None and self.model is not None:
             markdown = markdown.rstrip() + "\n" + self.model.member_activity(member_id, page.file.src_uri)
+        qa_id = self._qa_pages.get(page.file.src_uri)
+        if qa_id is not None and self.model is not None:
+            meta = self.model.content.qa[qa_id].meta
+            notes = curation.notes(meta, self.config.drafts, self.model.knowledge.now, self.config.language)
+            markdown = curation.with_notes(markdown, notes)
+        if self.guard is not None:
+            # Themes print front matter (titles included) unescaped; opted-out names never show.
+            page.meta = self.guard.meta(page.meta)
+            markdown = self.guard.markdown(markdown, page.file.src_uri)
+        if self.search is not None:  # search weight; related questions at the end of a Q&A page
+            self.search.set_boost(page.file.src_uri, page.meta)
+            related = self.search.related_section(page.file.src_uri)
+            if related:
+                markdown = markdown.rstrip() + "\n\n" + related
         return markdown
+
+    def on_page_content(self, html_: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Material prints a title that is not in front matter through `striptags`, which
+        # unescapes it: give every page an escaped front-matter title instead.
+        if "title" not in page.meta and page.title:
+            rendered = getattr(page, "_title_from_render", None)  # already HTML (MkDocs 1.6)
+            page.meta["title"] = page.title if page.title == rendered else html.escape(page.title)
+        return html_
+
+    @event_priority(50)  # before the search plugin indexes the page
+    def _search_view(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        extra = self.search.search_text(page.file.src_uri) if self.search is not None else ""
+        if extra and page.content is not None:
+            self._page_html = page.content
+            page.content = insert_before_first(page.content, "<h2", extra)
+        return context
+
+    @event_priority(-50)  # after it: the page itself shows its own HTML
+    def _page_view(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if self._page_html is not None:
+            page.content, self._page_html = self._page_html, None
+        return context
+
+    on_page_context = CombinedEvent(_search_view, _page_view)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        feeds = discovery_links(page.url, config.site_url or "", config.site_name, self.config.language)
+        output = insert_before_first(output, "</head>", feeds)
+        if self.search is None:
+            return output
+        data = self.search.structured_data(page.file.src_uri, page.canonical_url or page.url)
+        return insert_before_first(output, "</head>", data) if data else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.knowledge = None
         self.model = None
+        self.guard = None
+        self.search = None
 
     def __repr__(self) -> str:  # pragma: no cover
         return f"DigestPlugin({dict(self.config)!r})"
+
+
+def _add_redirects(files: Files, config: MkDocsConfig, redirects: dict[str, str]) -> None:
+    """A small HTML page where each old page was, sending readers to where it lives now."""
+    for old, new in sorted(redirects.items()):
+        target = files.get_file_from_path(new)
+        if target is None:
+            continue  # the page is off the site (hidden, held or opted out): nothing to send readers to
+        if files.get_file_from_path(old) is not None:
+            raise PluginError(f"redirect from {old} to {new}: {old} is still a page of its own")
+        stub = File.generated(config, old, content="")  # where MkDocs would have put the old page
+        url = target.url_relative_to(stub)
+        canonical = (config.site_url or "").rstrip("/") + "/" + target.url if config.site_url else url
+        files.append(File.generated(config, stub.dest_uri, content=curation.redirect_html(url, canonical)))
 
 
 __all__: list[Any] = ["DigestPlugin"]

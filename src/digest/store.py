@@ -149,7 +149,8 @@ class Store:
     def authors(self) -> Iterator[tuple[str, str]]:
         """Every distinct (member id, display name) pair: the names a member went by."""
         rows = self.conn.execute(
-            "SELECT DISTINCT platform, author_id, author_name FROM messages ORDER BY platform, author_id, author_name"
+            "SELECT DISTINCT platform, author_id, author_name FROM messages"
+            " ORDER BY platform, author_id, author_name"
         )
         for platform, author_id, name in rows:
             yield member_key(str(platform), str(author_id)), str(name)

@@ -51,7 +51,9 @@ def test_not_an_export(tmp_path: Path) -> None:
 
 def test_truncated_json_names_the_position_and_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "result.json"
-    path.write_text('{"name": "G", "type": "private_group", "id": 1, "messages": [{"id": 1,', encoding="utf-8")
+    path.write_text(
+        '{"name": "G", "type": "private_group", "id": 1, "messages": [{"id": 1,', encoding="utf-8"
+    )
     code, out = invoke("import", str(path), "-f", str(tmp_path / "none.yml"))
     assert code == 1
     assert out.startswith(f"Error: {path}: line 1, column ")
@@ -62,13 +64,14 @@ def test_bad_record_is_skipped_and_counted(tmp_path: Path) -> None:
     path = tmp_path / "result.json"
     path.write_text(
         '{"name": "G", "type": "private_group", "id": 1, "messages": ['
-        '{"id": 1, "type": "message", "date_unixtime": "1788256800", "from": "a", "from_id": "u1", "text": "hi"},'
+        '{"id": 1, "type": "message", "date_unixtime": "1788256800", '
+        '"from": "a", "from_id": "u1", "text": "hi"},'
         '{"id": 2, "type": "message", "from": "b", "text": "no date"}, 7]}',
         encoding="utf-8",
     )
     code, out = invoke("import", str(path), "-f", str(tmp_path / "none.yml"))
     assert code == 0
-    assert f"warning: {path}: message 2: no usable \"date\" or \"date_unixtime\"" in out
+    assert f'warning: {path}: message 2: no usable "date" or "date_unixtime"' in out
     assert "warning: " + str(path) + ": record 2: expected a JSON object" in out
     assert "1 new, 0 already known, 2 skipped" in out
 
@@ -113,8 +116,14 @@ def test_dry_run_json_stores_nothing(community: Callable[..., Path]) -> None:
     records = [json.loads(line) for line in out.splitlines()]
     assert len(records) == 7
     assert records[0] == {
-        "group": "42", "id": "1", "timestamp": "2026-09-01T10:01:00+00:00", "author": "wang",
-        "author_id": "user-wang", "text": "pandas 的 merge 和 join 有什么区别？", "reply_to": None, "kind": "text",
+        "group": "42",
+        "id": "1",
+        "timestamp": "2026-09-01T10:01:00+00:00",
+        "author": "wang",
+        "author_id": "user-wang",
+        "text": "pandas 的 merge 和 join 有什么区别？",
+        "reply_to": None,
+        "kind": "text",
     }
     assert not (root / ".digest").exists()
 
@@ -149,7 +158,8 @@ def test_generic_columns_setting_maps_another_tools_csv(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
     config.write_text(
         "site_name: x\ndocs_dir: content\nplugins:\n  - digest:\n      generic_columns:\n"
-        "        timestamp: when\n        author: who\n        text: body\n        id: msg\n        reply_to: parent\n",
+        "        timestamp: when\n        author: who\n        text: body\n"
+        "        id: msg\n        reply_to: parent\n",
         encoding="utf-8",
     )
     code, out = invoke("import", "-f", str(config))

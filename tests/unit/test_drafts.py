@@ -17,8 +17,10 @@ def run(*args: str) -> Result:
 
 
 def qa_files(root: Path) -> dict[str, Path]:
-    return {p.read_text(encoding="utf-8").split("\nid: ", 1)[1].split("\n", 1)[0]: p
-            for p in sorted((root / "content" / "qa").glob("*.md"))}
+    return {
+        p.read_text(encoding="utf-8").split("\nid: ", 1)[1].split("\n", 1)[0]: p
+        for p in sorted((root / "content" / "qa").glob("*.md"))
+    }
 
 
 def test_distill_writes_drafts_and_members(community: Callable[..., Path]) -> None:
@@ -35,9 +37,13 @@ def test_curator_edit_survives_distill_and_build(community: Callable[..., Path])
     root = community()
     config = str(root / "mkdocs.yml")
     run("distill", "-f", config)
-    page = next(iter(qa_files(root).values()))
+    page = next(p for p in qa_files(root).values() if p.name.startswith("pandas"))  # its thread grows
     edited = page.read_text(encoding="utf-8").replace("\n# ", "\n# Curated: ", 1) + "\nA curator's note.\n"
+    # Curator operations in front matter: a title override, verified, pinned.
+    edited = edited.replace("\ntitle: ", "\ntitle: 'Curated title: ", 1).replace("\ngroup: ", "'\ngroup: ", 1)
+    edited = edited.replace("\nstatus: draft\n", "\nstatus: verified\npin: true\nlast_verified: 2026-09-05\n")
     page.write_text(edited, encoding="utf-8")
+    assert run("check", "-f", config).exit_code == 0
     # More messages arrive in the thread: the edited page must still not be touched.
     messages = [*BASIC_THREAD, tg_message(8, "jie", "You can also use df.join(other, on='key').", 2)]
     export = root / "exports" / "result.json"
@@ -50,6 +56,13 @@ def test_curator_edit_survives_distill_and_build(community: Callable[..., Path])
     assert page.read_text(encoding="utf-8") == edited
     html = (root / "site" / "qa" / page.stem / "index.html").read_text(encoding="utf-8")
     assert "A curator&rsquo;s note." in html or "A curator's note." in html
+    assert "<title>Curated title: " in html and "2026-09-05" in html and "Unreviewed" not in html
+    questions = (root / "site" / "qa" / "index.html").read_text(encoding="utf-8")
+    assert "Pinned" in questions and "Curated title: " in questions
+    # The thread grew: status says so, and still nothing rewrote the page.
+    status = run("status", "-f", config).output
+    assert f"content/qa/{page.name}: edited, stale: 1 new message: 8 (jie, " in status
+    assert page.read_text(encoding="utf-8") == edited
 
 
 def test_untouched_draft_follows_its_growing_thread(community: Callable[..., Path]) -> None:
@@ -71,7 +84,9 @@ def test_hidden_page_is_off_the_site_and_deleted_page_comes_back(community: Call
     run("distill", "-f", config)
     pages = qa_files(root)
     hidden, deleted = sorted(pages.values())
-    hidden.write_text(hidden.read_text(encoding="utf-8").replace("hidden: false", "hidden: true"), encoding="utf-8")
+    hidden.write_text(
+        hidden.read_text(encoding="utf-8").replace("hidden: false", "hidden: true"), encoding="utf-8"
+    )
     deleted.unlink()
     result = run("distill", "-f", config)
     assert "1 drafts created" in result.output

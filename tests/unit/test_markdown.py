@@ -35,7 +35,7 @@ def render(text: str) -> str:
         ("```\ncode\n```", "<code"),
         ("*emphasis*", "<em"),
         ("**strong**", "<strong"),
-        ("{: onclick=alert(1) }", "onclick=\""),
+        ("{: onclick=alert(1) }", 'onclick="'),
         ("<!-- comment -->", "<!--"),
         ("&lt;script&gt;", "<script"),
     ],

@@ -12,13 +12,26 @@ from digest.distill.scoring import contributions, leaderboard
 from digest.model import Kind, Message, Reaction
 
 T0 = datetime(2026, 9, 1, 9, tzinfo=UTC)
-WEIGHTS = {"answer": 2, "accepted_answer": 5, "thanks_received": 1, "reaction_received": 1, "question_answered": 1}
+WEIGHTS = {
+    "answer": 2,
+    "accepted_answer": 5,
+    "thanks_received": 1,
+    "reaction_received": 1,
+    "question_answered": 1,
+}
 
 
 def m(i: int, author: str, text: str, reply: int | None = None, **kw: object) -> Message:
     return Message(
-        "telegram", "g", str(i), T0 + timedelta(minutes=i), author, author.title(), text,
-        reply_to=str(reply) if reply else None, **kw,  # type: ignore[arg-type]
+        "telegram",
+        "g",
+        str(i),
+        T0 + timedelta(minutes=i),
+        author,
+        author.title(),
+        text,
+        reply_to=str(reply) if reply else None,
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -41,7 +54,18 @@ def test_questions_detected(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["推荐 https://missing.csail.mit.edu/?utm_source=wechat", "有人吗？", "在吗?", "anyone here?", "thanks!", "I use pip.", "哈哈", "ok", "今天天气不错吧？"]
+    "text",
+    [
+        "推荐 https://missing.csail.mit.edu/?utm_source=wechat",
+        "有人吗？",
+        "在吗?",
+        "anyone here?",
+        "thanks!",
+        "I use pip.",
+        "哈哈",
+        "ok",
+        "今天天气不错吧？",
+    ],
 )
 def test_not_knowledge_questions(text: str) -> None:
     verdict = judge_question(text)
@@ -58,7 +82,10 @@ def test_thanks_with_substance_is_not_thanks_only() -> None:
 
 
 def test_title_takes_the_asking_sentence() -> None:
-    assert make_title("I tried everything. How do I fix the kernel? It keeps dying.") == "How do I fix the kernel?"
+    assert (
+        make_title("I tried everything. How do I fix the kernel? It keeps dying.")
+        == "How do I fix the kernel?"
+    )
     assert len(make_title("为什么" * 60)) <= 80
 
 

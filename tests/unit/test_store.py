@@ -37,9 +37,18 @@ def test_later_copy_wins(tmp_path: Path) -> None:
 def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     tz = timezone(timedelta(hours=8))
     original = Message(
-        "telegram", "1", "7", datetime(2026, 9, 1, 18, 0, tzinfo=tz), "u1", "小王", "问题？",
-        kind=Kind.MEDIA, reply_to="3", reactions=(Reaction("👍", 2, ("u2", "u3")),),
-        attachments=(Attachment("photo", "a.jpg"),), edited=datetime(2026, 9, 1, 18, 5, tzinfo=tz),
+        "telegram",
+        "1",
+        "7",
+        datetime(2026, 9, 1, 18, 0, tzinfo=tz),
+        "u1",
+        "小王",
+        "问题？",
+        kind=Kind.MEDIA,
+        reply_to="3",
+        reactions=(Reaction("👍", 2, ("u2", "u3")),),
+        attachments=(Attachment("photo", "a.jpg"),),
+        edited=datetime(2026, 9, 1, 18, 5, tzinfo=tz),
         forwarded_from="Channel",
     )
     with open_store(tmp_path / "s.sqlite") as store:

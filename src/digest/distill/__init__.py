@@ -6,11 +6,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
-from digest.distill.profiles import collect_members
+from digest.distill.activity import arrivals, weekly_activity
+from digest.distill.intros import Intro, ProfileRules, find_intros
+from digest.distill.privacy import Privacy, Pseudonyms, prepare
+from digest.distill.profiles import Nickname, collect_members, parse_nickname
 from digest.distill.qa import distill_group
+from digest.distill.resources import Resource, find_resources, resource_contributions
 from digest.distill.scoring import contributions
 from digest.model import QA, Contribution, Group, Member, Message
 from digest.store import Store
@@ -27,28 +31,67 @@ class Knowledge:
     contributions: tuple[Contribution, ...]
     now: datetime  # the newest message: "recent" is measured from here, so builds are reproducible
     message_count: int
+    private: frozenset[str] = frozenset()  # member ids without a public profile (pseudonymised)
+    pseudonyms: Pseudonyms = field(default_factory=Pseudonyms)  # real names: never publish them
+    intros: tuple[Intro, ...] = ()  # self-introductions, oldest first (public members only)
+    resources: tuple[Resource, ...] = ()  # links shared in chat, deduplicated, oldest first
+    nicknames: Mapping[str, Nickname] = field(default_factory=dict)  # member id -> parsed nickname
+    activity: Mapping[str, Mapping[date, int]] = field(default_factory=dict)  # member -> Monday -> messages
+    arrivals: Mapping[str, datetime] = field(default_factory=dict)  # member -> first join or message
 
 
-def distill_store(store: Store, tags: Mapping[str, Sequence[str]], weights: Mapping[str, int]) -> Knowledge:
+def distill_store(
+    store: Store,
+    tags: Mapping[str, Sequence[str]],
+    weights: Mapping[str, int],
+    privacy: Privacy | None = None,
+    people: ProfileRules | None = None,
+) -> Knowledge:
+    """Distill the whole store; ``privacy`` (redaction on by default) applies to every message
+    as it is read, so nothing downstream ever sees unredacted text or an opted-out name."""
+    guard = prepare(privacy or Privacy(), store.authors())
+    people = people or ProfileRules()
     qas: list[QA] = []
     unanswered: list[Message] = []
     messages: list[Message] = []
     contribs: list[Contribution] = []
-    groups = store.groups()
+    intros: dict[str, Intro] = {}
+    resources: list[Resource] = []
+    nicknames: dict[str, Nickname] = {}
+    private = frozenset(guard.pseudonyms.members)
+    groups = [guard.group(g) for g in store.groups()]
     for group in groups:
-        group_messages = list(store.messages(group))
+        group_messages = [guard.message(m) for m in store.messages(group)]
         result = distill_group(group_messages, tags)
         qas.extend(result.qas)
         unanswered.extend(result.unanswered)
         contribs.extend(contributions(result.qas, group_messages, weights))
         messages.extend(group_messages)
+        found = find_resources(group_messages, result.qas, tags)
+        resources.extend(found)
+        contribs.extend(resource_contributions(found, weights))
+        for m in group_messages:
+            if m.author_id and m.member_id not in nicknames:
+                nicknames[m.member_id] = parse_nickname(m.author_name, people.nickname)
+        for intro in find_intros(group_messages, people.window, people.vocabulary, nicknames):
+            if intro.member_id not in private:
+                intros.setdefault(intro.member_id, intro)
     now = max((m.timestamp for m in messages), default=datetime(1970, 1, 1, tzinfo=UTC))
+    members = collect_members(messages)
+    nicknames.update((mb.id, parse_nickname(mb.name, people.nickname)) for mb in members)  # latest name
     return Knowledge(
         groups=tuple(groups),
         qas=tuple(sorted(qas, key=lambda q: (q.question.timestamp, q.id))),
         unanswered=tuple(sorted(unanswered, key=lambda m: m.timestamp, reverse=True)),
-        members=tuple(collect_members(messages)),
+        members=tuple(members),
         contributions=tuple(sorted(contribs, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))),
         now=now,
         message_count=len(messages),
+        private=private,
+        pseudonyms=guard.pseudonyms,
+        intros=tuple(sorted(intros.values(), key=lambda i: (i.message.timestamp, i.member_id))),
+        resources=tuple(sorted(resources, key=lambda r: (r.first.message.timestamp, r.url))),
+        nicknames=nicknames,
+        activity=weekly_activity(messages),
+        arrivals=arrivals(messages),
     )

@@ -10,8 +10,8 @@ from datetime import datetime
 from digest.model import Kind, Member, Message
 from digest.text import slugify
 
-# Nicknames like "上海-产品经理-小王" or "Berlin | data eng | Ana": city, role, name.
-_NICK_SEPARATORS = re.compile(r"\s*[|｜/／]\s*|\s+[-－—]\s+|[-－—]")
+DEFAULT_SEPARATORS = ("|", "｜", "/", "／", "-", "－", "—")
+DEFAULT_FIELDS = ("city", "role", "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +21,30 @@ class Nickname:
     role: str = ""
 
 
-def parse_nickname(nickname: str) -> Nickname:
-    """Split a ``city-role-name`` nickname; anything else is just a name."""
-    parts = [p.strip() for p in _NICK_SEPARATORS.split(nickname.strip()) if p.strip()]
-    if len(parts) == 3:
-        return Nickname(name=parts[2], city=parts[0], role=parts[1])
+@dataclass(frozen=True, slots=True)
+class NicknameFormat:
+    """A community's nickname convention: what separates the parts, and which part is what.
+
+    Nicknames like "上海-产品经理-小王" or "Berlin | data eng | Ana" are ``city, role, name``.
+    ``skip`` marks a part to ignore; a nickname with another number of parts is just a name.
+    """
+
+    separators: tuple[str, ...] = DEFAULT_SEPARATORS
+    fields: tuple[str, ...] = DEFAULT_FIELDS
+
+    def pattern(self) -> re.Pattern[str]:
+        alternatives = sorted({s.strip() for s in self.separators if s.strip()}, key=len, reverse=True)
+        return re.compile(r"\s*(?:" + "|".join(re.escape(a) for a in alternatives) + r")\s*")
+
+
+def parse_nickname(nickname: str, fmt: NicknameFormat | None = None) -> Nickname:
+    """Split a nickname by the convention (``city-role-name`` by default); anything else is a name."""
+    fmt = fmt or NicknameFormat()
+    parts = [p.strip() for p in fmt.pattern().split(nickname.strip()) if p.strip()]
+    if len(parts) == len(fmt.fields) and len(parts) > 1:
+        found = dict(zip(fmt.fields, parts, strict=True))
+        if found.get("name"):
+            return Nickname(name=found["name"], city=found.get("city", ""), role=found.get("role", ""))
     return Nickname(name=nickname.strip())
 
 

@@ -10,7 +10,16 @@ from datetime import datetime
 from digest.distill.questions import is_thanks
 from digest.model import QA, Contribution, Message, member_key
 
-RULES = ("answer", "accepted_answer", "thanks_received", "reaction_received", "question_answered")
+RULES = (
+    "answer",
+    "accepted_answer",
+    "thanks_received",
+    "reaction_received",
+    "question_answered",
+    "resource_shared",
+    "event_organised",
+    "curation",
+)
 
 
 def contributions(
@@ -62,13 +71,18 @@ class Standing:
 
 
 def leaderboard(
-    contribs: Iterable[Contribution], since: datetime | None = None, exclude: frozenset[str] = frozenset()
+    contribs: Iterable[Contribution],
+    since: datetime | None = None,
+    exclude: frozenset[str] = frozenset(),
+    until: datetime | None = None,
 ) -> list[Standing]:
-    """Members by points (then accepted answers, then id), optionally since a moment."""
+    """Members by points (then accepted answers, then id), optionally since and before a moment."""
     points: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for c in contribs:
         if (since is not None and c.timestamp < since) or c.member_id in exclude:
+            continue
+        if until is not None and c.timestamp >= until:
             continue
         points[c.member_id][c.rule] += c.points
         if c.rule == "answer":

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
@@ -19,8 +20,11 @@ from markupsafe import Markup
 from digest.config import DigestConfig
 from digest.distill import Knowledge
 from digest.distill.scoring import Standing, leaderboard
-from digest.model import Member
+from digest.groups import contribution_group, group_key, group_uris
+from digest.model import Contribution, Group, Member
+from digest.pages.community import Community, active_weeks, digest_uri
 from digest.pages.content import ContentIndex
+from digest.pages.curation import Curation, credit, curate, merged_people
 from digest.pages.markdown import md_link
 from digest.pages.templates import Templates
 from digest.text import slugify
@@ -38,6 +42,9 @@ class QAEntry:
     accepted: bool
     status: str
     score: float
+    askers: tuple[str, ...] = ()  # the asker, and those of Q&A merged into this one
+    group: str = ""  # platform/id
+    pinned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +65,33 @@ class SiteModel:
     qas: list[QAEntry] = field(default_factory=list)
     members: dict[str, MemberEntry] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)  # src URIs to leave out of the site
+    curation: Curation = field(default_factory=Curation)
+    contributions: tuple[Contribution, ...] = ()  # with the credit of merged Q&A moved
+    _community: Community | None = None  # profiles, events, curators, digests: built when first needed
 
     @classmethod
     def build(
         cls, knowledge: Knowledge, content: ContentIndex, settings: DigestConfig, templates: Templates
     ) -> SiteModel:
         model = cls(knowledge, content, settings, templates)
+        model.curation = curation = curate(content, settings.drafts)
+        if curation.problems:
+            raise curation.problems[0]
+        model.contributions = credit(knowledge.contributions, curation.merges)
         stats = {m.id: m for m in knowledge.members}
         for member_id, doc in content.members.items():
             uri = content.rel(doc)
-            if doc.meta.get("hidden") or doc.meta.get("opt_out"):
+            if doc.meta.get("hidden") or doc.meta.get("opt_out") or member_id in knowledge.private:
                 model.hidden.add(uri)
                 continue
             name = str(doc.meta.get("name") or stats.get(member_id, Member(member_id, member_id, "")).name)
             model.members[member_id] = MemberEntry(member_id, name, uri, doc.meta, stats.get(member_id))
+        _disambiguate(model.members)
         reactions = {qa.id: sum(a.message.reaction_count for a in qa.answers) for qa in knowledge.qas}
         for qa_id, doc in content.qa.items():
             uri = content.rel(doc)
             meta = doc.meta
-            if meta.get("hidden"):
+            if meta.get("hidden") or qa_id in curation.off_site:
                 model.hidden.add(uri)
                 continue
             asked = meta.get("asked_at")
@@ -93,9 +108,16 @@ class SiteModel:
                     status=str(meta.get("status") or "draft"),
                     score=reactions.get(qa_id, 0) + 3 * (meta.get("accepted") is not None)
                     + len(meta.get("answerers") or ()),
+                    askers=(str(meta["asker"]),) if meta.get("asker") else (),
+                    group=str(meta.get("group") or ""),
+                    pinned=meta.get("pin") is True,
                 )
             )
-        model.qas.sort(key=lambda q: (q.asked_at.isoformat() if q.asked_at else "", q.id), reverse=True)
+        folded = merged_people(content, curation.merges)
+        model.qas = [_fold(q, *folded[q.id]) if q.id in folded else q for q in model.qas]
+        model.qas.sort(
+            key=lambda q: (q.pinned, q.asked_at.isoformat() if q.asked_at else "", q.id), reverse=True
+        )
         return model
 
     # -- links -------------------------------------------------------------------------------
@@ -116,41 +138,86 @@ class SiteModel:
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """Every machine-made page as (src URI, Markdown)."""
+        for uri, render in self._plan():
+            yield uri, render()
+
+    def uris(self) -> list[str]:
+        """The src URIs of the machine-made pages, without rendering them."""
+        return [uri for uri, _render in self._plan()]
+
+    def _plan(self) -> Iterator[tuple[str, Callable[[], str]]]:
         s = self.settings
         now = self.knowledge.now
         recent = now - timedelta(days=s.recent_days)
-        boards = {
-            "all": self._standings(None),
-            "recent": self._standings(recent),
-        }
+        boards: dict[str, list[Standing]] = {}
+
+        def page(template: str, uri: str, **context: Any) -> tuple[str, Callable[[], str]]:
+            def render() -> str:
+                if not boards:  # computed once, and only when a page is rendered
+                    boards.update({"all": self._standings(None), "recent": self._standings(recent)})
+                    boards["week"] = self._standings(self.community().this_week())
+                return self._render(template, uri, boards=boards, **context)
+
+            return uri, render
+
         if "index.md" not in self._curated_uris():
-            yield "index.md", self._render("pages/home.md.j2", "index.md", boards=boards)
-        yield f"{s.qa_dir}/index.md", self._render("pages/questions.md.j2", f"{s.qa_dir}/index.md")
-        yield "unanswered.md", self._render("pages/unanswered.md.j2", "unanswered.md")
-        yield "leaderboard.md", self._render("pages/leaderboard.md.j2", "leaderboard.md", boards=boards)
-        yield "people.md", self._render("pages/people.md.j2", "people.md")
+            yield page("pages/home.md.j2", "index.md")
+        yield page("pages/questions.md.j2", f"{s.qa_dir}/index.md")
+        yield page("pages/unanswered.md.j2", "unanswered.md")
+        yield page("pages/leaderboard.md.j2", "leaderboard.md")
+        yield page("pages/people.md.j2", "people.md")
+        yield page("pages/points.md.j2", "points.md")
+        yield page("pages/resources.md.j2", "resources.md")
+        weeks = active_weeks(self)
+        yield page("pages/digests.md.j2", "digests/index.md", weeks=weeks)
+        for monday in weeks:
+            yield page("pages/digest.md.j2", digest_uri(monday), monday=monday)
         tags = self.tags()
-        yield "tags/index.md", self._render("pages/tags.md.j2", "tags/index.md", tags=tags)
+        yield page("pages/tags.md.j2", "tags/index.md", tags=tags)
         for tag, entries in tags.items():
-            uri = self.tag_uri(tag)
-            yield uri, self._render(
-                "pages/tag.md.j2", uri, tag=tag, entries=entries, experts=self._experts(entries)
+            yield page(
+                "pages/tag.md.j2", self.tag_uri(tag), tag=tag, entries=entries, experts=self._experts(entries)
             )
+        groups = self.group_uris()
+        if groups:
+            yield page("pages/groups.md.j2", "groups/index.md", groups=self._groups_listed(groups))
+            for group in self.knowledge.groups:
+                uri = groups[group_key(group)]
+                yield page(
+                    "pages/group.md.j2",
+                    uri,
+                    group=group,
+                    entries=[q for q in self.qas if q.group == group_key(group)],
+                    board=partial(self._standings, None, group=group_key(group)),
+                )
+
+    def group_uris(self) -> dict[str, str]:
+        """Group key -> its page; only a community of several groups has group pages."""
+        return group_uris(self.knowledge.groups) if len(self.knowledge.groups) > 1 else {}
+
+    def _groups_listed(self, uris: dict[str, str]) -> list[tuple[Group, str, int]]:
+        counts = Counter(q.group for q in self.qas)
+        return [(g, uris[group_key(g)], counts[group_key(g)]) for g in self.knowledge.groups]
 
     def member_activity(self, member_id: str, uri: str) -> str:
         """The generated part of one profile page, appended below the curated card."""
         entry = self.members[member_id]
         answered = [q for q in self.qas if member_id in q.answerers]
-        asked = [q for q in self.qas if q.asker == member_id]
-        standing = next((r for r in self._standings(None) if r.member_id == member_id), None)
+        asked = [q for q in self.qas if member_id in q.askers]
         return self._render(
             "pages/member_activity.md.j2",
             uri,
             member=entry,
             answered=answered,
             asked=asked,
-            standing=standing,
+            c=self.community(),
         )
+
+    def community(self) -> Community:
+        """Profiles, events, curators and digests (read from content/ and git the first time)."""
+        if self._community is None:
+            self._community = Community.build(self)
+        return self._community
 
     def tags(self) -> dict[str, list[QAEntry]]:
         by_tag: dict[str, list[QAEntry]] = defaultdict(list)
@@ -163,8 +230,14 @@ class SiteModel:
         counts = Counter(a for qa in entries for a in qa.answerers if a in self.members)
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
 
-    def _standings(self, since: datetime | None) -> list[Standing]:
-        rows = leaderboard(self.knowledge.contributions, since)
+    def _standings(self, since: datetime | None, group: str | None = None) -> list[Standing]:
+        contribs: tuple[Contribution, ...] | list[Contribution] = self.community().contributions
+        if group is not None:
+            qa_groups = {qa.id: f"{qa.question.platform}/{qa.question.group_id}" for qa in self.knowledge.qas}
+            qa_groups.update((q.id, q.group) for q in self.qas if q.group)
+            where = contribution_group(self.knowledge.groups, qa_groups)
+            contribs = [c for c in contribs if where(c) == group]
+        rows = leaderboard(contribs, since)
         return [r for r in rows if r.member_id in self.members][: self.settings.leaderboard_size]
 
     def _curated_uris(self) -> set[str]:
@@ -183,6 +256,31 @@ class SiteModel:
             rel=lambda target: Markup(_rel(uri, target)),
             **context,
         )
+
+
+def _fold(entry: QAEntry, askers: list[str], answerers: list[str]) -> QAEntry:
+    """A merge target with the askers and answerers of the Q&A merged into it."""
+    people = tuple(dict.fromkeys([*entry.answerers, *answerers]))
+    return replace(
+        entry,
+        askers=tuple(dict.fromkeys([*entry.askers, *askers])),
+        answerers=people,
+        score=entry.score + len(people) - len(entry.answerers),
+    )
+
+
+def _disambiguate(members: dict[str, MemberEntry]) -> None:
+    """Two members called 小王 are shown by their full nicknames (else city, else id)."""
+    counts = Counter(entry.name for entry in members.values())
+    for member_id, entry in members.items():
+        if counts[entry.name] > 1:
+            profile = entry.profile
+            nickname = str(profile.get("nickname") or "")
+            city = str(profile.get("city") or "")
+            shown = nickname if nickname and nickname != entry.name else (
+                f"{entry.name} ({city})" if city else f"{entry.name} ({member_id})"
+            )
+            members[member_id] = replace(entry, name=shown)
 
 
 def _rel(from_uri: str, to_uri: str) -> str:

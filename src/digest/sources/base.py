@@ -106,6 +106,21 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
 
 
+def check_size(path: Path, limit: int = MAX_FILE_BYTES) -> None:
+    """Refuse an export larger than ``limit`` bytes (a folder: its files together), before reading."""
+    try:
+        if path.is_dir():
+            size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        else:
+            size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    if size > limit:
+        raise InputError(
+            path, f"export is {size} bytes; the limit is {limit} (split it into smaller exports)"
+        )
+
+
 def strip_bom(head: bytes) -> bytes:
     return head[3:] if head.startswith(b"\xef\xbb\xbf") else head
 

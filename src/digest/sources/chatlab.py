@@ -135,7 +135,10 @@ def _read_jsonl(path: Path, warn: Warn) -> Iterator[Chat]:
     for number, line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        record = _record(line)
+        try:
+            record = _record(line)
+        except _Skip as skip:
+            raise InputError(path, f"the ChatLab header is unreadable: {skip}", f"line {number}") from None
         if not isinstance(record, dict) or record.get("_type") != "header":
             raise InputError(
                 path, "the first record of a ChatLab JSONL file must be its header", f"line {number}"

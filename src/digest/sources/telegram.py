@@ -62,7 +62,7 @@ def _load(path: Path) -> Any:
 
 def _chat_list(data: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
     block = data.get(key)
-    items = block.get("list", []) if isinstance(block, dict) else []
+    items = as_list(block.get("list")) if isinstance(block, dict) else []
     yield from (c for c in items if isinstance(c, dict))
 
 

@@ -1,0 +1,183 @@
+"""Links shared in chat: a library of resources, deduplicated by normalised URL.
+
+Only http(s) links count. Two links are the same resource when they normalise to the same
+URL: lower-case scheme and host, no credentials or default port, no tracking parameters
+(``utm_*`` and the usual click ids), no fragment, no trailing slash. A share was *used*
+when someone else reacted to it, thanked it, or shared the same resource again later; a
+member who shared a resource others used earns ``resource_shared`` once per resource.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from digest.distill.qa import match_tags
+from digest.distill.questions import is_thanks
+from digest.model import QA, Contribution, Kind, Message, member_key
+from digest.text import URL_PATTERN
+
+_URL = re.compile(URL_PATTERN, re.IGNORECASE)
+_TRAILING = ".,;:!?'\"。，；：！？、）》」』"
+_TRACKING = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "si",
+        "spm",
+        "share_source",
+        "share_medium",
+        "share_from",
+        "ref_src",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+    }
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """One message that shared a link."""
+
+    member_id: str
+    message: Message
+    url: str  # as written in the message
+    used_by: tuple[str, ...] = ()  # other members who reacted, thanked or shared it again
+    reactions: int = 0  # reactions by others (anonymous ones included)
+    qa_id: str | None = None  # the Q&A this message is part of (a link in an answer), if any
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One resource: its normalised URL and every share of it, oldest first."""
+
+    url: str
+    domain: str
+    shares: tuple[Share, ...]
+    tags: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> Share:
+        return self.shares[0]
+
+    @property
+    def qa_id(self) -> str | None:
+        """The first Q&A the resource was shared in (the question it answered), if any."""
+        return next((s.qa_id for s in self.shares if s.qa_id), None)
+
+    @property
+    def used(self) -> int:
+        """How many other members used it (reacted, thanked or shared again)."""
+        return len({m for s in self.shares for m in s.used_by})
+
+
+def normalise_url(url: str) -> str | None:
+    """The canonical form of an http(s) URL, or None for anything else."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)]
+    tail = f"?{urlencode(query)}" if query else ""
+    return f"{scheme}://{netloc}{path}{tail}"
+
+
+def _tracking(key: str) -> bool:
+    key = key.lower()
+    return key.startswith("utm_") or key in _TRACKING
+
+
+def links_in(text: str) -> list[str]:
+    """The http(s) links in chat text, without the sentence punctuation that follows them."""
+    out: list[str] = []
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        while (url and url[-1] in _TRAILING) or (url.endswith(")") and url.count("(") < url.count(")")):
+            url = url[:-1]
+        if url:
+            out.append(url)
+    return out
+
+
+def find_resources(
+    messages: Sequence[Message], qas: Iterable[QA], tags: Mapping[str, Sequence[str]]
+) -> list[Resource]:
+    """Every resource shared in one group's messages (in time order), oldest first."""
+    in_qa: dict[str, QA] = {}
+    for qa in qas:
+        for mid in qa.source_ids:
+            in_qa.setdefault(mid, qa)
+    thanked_by: dict[str, set[str]] = defaultdict(set)
+    for m in messages:
+        if m.reply_to is not None and m.author_id and is_thanks(m.text):
+            thanked_by[m.reply_to].add(m.member_id)
+    found: dict[str, list[tuple[Message, str]]] = defaultdict(list)
+    for m in messages:
+        if m.kind is not Kind.TEXT or not m.author_id:
+            continue
+        seen: set[str] = set()
+        for raw in links_in(m.text):
+            url = normalise_url(raw)
+            if url is not None and url not in seen:
+                seen.add(url)
+                found[url].append((m, raw))
+    resources: list[Resource] = []
+    for url, shared in found.items():
+        shares = []
+        for i, (m, raw) in enumerate(shared):
+            later = {other.member_id for other, _ in shared[i + 1 :]}
+            reactors = {a for r in m.reactions for a in r.author_ids} - {m.author_id}
+            anonymous = sum(max(r.count - len(r.author_ids), 0) for r in m.reactions)
+            used = {member_key(m.platform, a) for a in reactors} | thanked_by.get(m.id, set()) | later
+            used.discard(m.member_id)
+            thread = in_qa.get(m.id)
+            qa_id = thread.id if thread is not None else None
+            shares.append(Share(m.member_id, m, raw, tuple(sorted(used)), len(reactors) + anonymous, qa_id))
+        # A link inside a Q&A takes its tags; a link shared on its own, those its message names.
+        threads = [in_qa[s.message.id] for s in shares if s.message.id in in_qa]
+        alone = " ".join(s.message.text for s in shares if s.qa_id is None)
+        found_tags = [*(t for q in threads for t in q.tags), *(match_tags(alone, tags) if alone else ())]
+        resources.append(
+            Resource(url, urlsplit(url).hostname or "", tuple(shares), tuple(dict.fromkeys(found_tags)))
+        )
+    return sorted(resources, key=lambda r: (r.first.message.timestamp, r.url))
+
+
+def resource_contributions(resources: Iterable[Resource], weights: Mapping[str, int]) -> list[Contribution]:
+    """``resource_shared`` once per member and resource, for the first share of theirs others used.
+
+    A link inside a Q&A answer earns nothing more: the answer is scored already.
+    """
+    out: list[Contribution] = []
+    for resource in resources:
+        credited: set[str] = set()
+        for share in resource.shares:
+            if share.member_id in credited or share.qa_id or not (share.used_by or share.reactions):
+                continue
+            credited.add(share.member_id)
+            m = share.message
+            points = float(weights.get("resource_shared", 0))
+            out.append(
+                Contribution(share.member_id, "resource_shared", points, m.timestamp, f"{m.group_id}/{m.id}")
+            )
+    return out

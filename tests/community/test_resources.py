@@ -1,0 +1,97 @@
+"""Links shared in chat: normalised, deduplicated, and credited when others used them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from people_sites import EXAMPLE
+
+from digest.distill.qa import distill_group
+from digest.distill.resources import Resource, find_resources, links_in, normalise_url, resource_contributions
+from digest.model import Message, Reaction
+from digest.sources.telegram import SOURCE
+
+
+@pytest.mark.parametrize(
+    ("url", "normal"),
+    [
+        (
+            "https://missing.csail.mit.edu/?utm_source=wechat&utm_medium=share",
+            "https://missing.csail.mit.edu",
+        ),
+        ("https://missing.csail.mit.edu/", "https://missing.csail.mit.edu"),
+        ("https://wesmckinney.com/book/", "https://wesmckinney.com/book"),
+        ("HTTPS://Docs.Python.ORG:443/3/Library/#top", "https://docs.python.org/3/Library"),
+        ("http://example.org:8080/a/?b=1&fbclid=x&c=2", "http://example.org:8080/a?b=1&c=2"),
+        ("https://user:secret@example.org/x", "https://example.org/x"),
+        ("javascript:alert(1)", None),
+        ("ftp://example.org/file", None),
+        ("https://", None),
+        ("http://[::1", None),
+    ],
+)
+def test_normalise_url(url: str, normal: str | None) -> None:
+    assert normalise_url(url) == normal
+
+
+def test_links_in_chat_text_end_where_the_sentence_does() -> None:
+    text = "看这个 https://a.example/x，还有 (https://b.example/y). "
+    text += "以及 https://c.example/p_(q) 和 javascript:alert(1)"
+    assert links_in(text) == ["https://a.example/x", "https://b.example/y", "https://c.example/p_(q)"]
+
+
+def example_resources() -> tuple[list[Resource], list[Message]]:
+    messages = [m for chat in SOURCE.read(EXAMPLE, lambda where, msg: None) for m in chat.messages]
+    qas = distill_group(messages, {}).qas
+    return find_resources(messages, qas, {}), messages
+
+
+def test_the_example_links_deduplicated() -> None:
+    resources, _messages = example_resources()
+    by_url = {r.url: r for r in resources}
+    # ANSWER_KEY "Shared resources": 212 repeats 49 (trailing slash), 317 repeats 187 (utm_*).
+    assert [s.message.id for s in by_url["https://wesmckinney.com/book"].shares] == ["49", "212"]
+    assert [s.message.id for s in by_url["https://missing.csail.mit.edu"].shares] == ["187", "317"]
+    # 294 (Priya's answer) repeats her own link 74; 237 (老周's answer) repeats his 155.
+    assert [s.message.id for s in by_url["https://scikit-learn.org/stable/common_pitfalls.html"].shares] == [
+        "74",
+        "294",
+    ]
+    # 11 shared resources in the key, minus 2 repeats = 9; links inside answers add 20, 72, 181,
+    # 210, 222, 257 (6 more URLs; 237 and 294 repeat 155 and 74): 15 resources.
+    assert len(resources) == 15
+    assert by_url["https://pandas.pydata.org/docs/user_guide/groupby.html"].qa_id is not None  # in thread 13
+
+
+def test_sharers_of_used_links_are_credited_once_per_link() -> None:
+    resources, _messages = example_resources()
+    credited = sorted(
+        (c.ref.rsplit("/", 1)[1], c.member_id.removeprefix("telegram:"))
+        for c in resource_contributions(resources, {"resource_shared": 2})
+    )
+    # The 11 shares of the answer key, each reacted to by others; links inside answers do not count.
+    assert [ref for ref, _who in credited] == sorted(
+        ["10", "49", "74", "88", "138", "155", "187", "212", "225", "247", "317"]
+    )
+
+
+def _message(
+    i: int, author: str, text: str, reply: str | None = None, reactions: tuple[Reaction, ...] = ()
+) -> Message:
+    when = datetime(2026, 1, 1, 0, i, tzinfo=UTC)
+    return Message("telegram", "g", str(i), when, author, author, text, reply_to=reply, reactions=reactions)
+
+
+def test_a_link_nobody_used_earns_nothing_and_used_means_by_someone_else() -> None:
+    messages = [
+        _message(1, "a", "my blog https://a.example/post"),
+        _message(2, "a", "again https://a.example/post/", reactions=(Reaction("👍", 1, ("a",)),)),
+        _message(3, "b", "see https://b.example"),
+        _message(4, "c", "thanks!", reply="3"),
+        _message(5, "d", "https://d.example"),
+        _message(6, "e", "https://d.example?utm_campaign=x"),
+    ]
+    resources = find_resources(messages, [], {})
+    credited = sorted(c.member_id for c in resource_contributions(resources, {"resource_shared": 2}))
+    assert credited == ["telegram:b", "telegram:d"]  # thanked; shared again by someone else
