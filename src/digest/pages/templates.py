@@ -24,11 +24,8 @@ class TemplateError(DigestError):
 
 
 def builtin_templates() -> Path:
-    """digest's own templates: inside the installed package, or at the top of a source checkout."""
-    packaged = resources.files("digest") / "site_templates"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "site_templates"
+    """digest's own templates, shipped in the package (a link to the top-level site_templates/)."""
+    return Path(str(resources.files("digest") / "site_templates"))
 
 
 def _finalize(value: Any) -> Any:
