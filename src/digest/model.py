@@ -60,6 +60,7 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
     edited: datetime | None = None
     forwarded_from: str | None = None
+    member: str | None = None  # the member credited, when curators joined this account to another
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -68,7 +69,7 @@ class Message:
     @property
     def member_id(self) -> str:
         """The member this message is credited to: platform-qualified, stable."""
-        return member_key(self.platform, self.author_id)
+        return self.member or member_key(self.platform, self.author_id)
 
     @property
     def reaction_count(self) -> int:

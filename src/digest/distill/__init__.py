@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from digest.distill.activity import arrivals, weekly_activity
+from digest.distill.identity import credit, identity_map
 from digest.distill.intros import Intro, ProfileRules, find_intros
 from digest.distill.privacy import Privacy, Pseudonyms, prepare
 from digest.distill.profiles import Nickname, collect_members, parse_nickname
@@ -38,6 +39,7 @@ class Knowledge:
     nicknames: Mapping[str, Nickname] = field(default_factory=dict)  # member id -> parsed nickname
     activity: Mapping[str, Mapping[date, int]] = field(default_factory=dict)  # member -> Monday -> messages
     arrivals: Mapping[str, datetime] = field(default_factory=dict)  # member -> first join or message
+    identities: Mapping[str, str] = field(default_factory=dict)  # joined account -> member credited
 
 
 def distill_store(
@@ -49,7 +51,10 @@ def distill_store(
 ) -> Knowledge:
     """Distill the whole store; ``privacy`` (redaction on by default) applies to every message
     as it is read, so nothing downstream ever sees unredacted text or an opted-out name."""
-    guard = prepare(privacy or Privacy(), store.authors())
+    privacy = privacy or Privacy()
+    identities = identity_map(privacy.consent.aliases, (member for member, _name in store.authors()))
+    privacy = _consent_follows_identity(privacy, identities)
+    guard = prepare(privacy, store.authors())
     people = people or ProfileRules()
     qas: list[QA] = []
     unanswered: list[Message] = []
@@ -61,7 +66,7 @@ def distill_store(
     private = frozenset(guard.pseudonyms.members)
     groups = [guard.group(g) for g in store.groups()]
     for group in groups:
-        group_messages = [guard.message(m) for m in store.messages(group)]
+        group_messages = [credit(guard.message(m), identities) for m in store.messages(group)]
         result = distill_group(group_messages, tags)
         qas.extend(result.qas)
         unanswered.extend(result.unanswered)
@@ -94,4 +99,13 @@ def distill_store(
         nicknames=nicknames,
         activity=weekly_activity(messages),
         arrivals=arrivals(messages),
+        identities=identities,
     )
+
+
+def _consent_follows_identity(privacy: Privacy, identities: Mapping[str, str]) -> Privacy:
+    """An account joined to a member who opted out (or in) is opted out (or in) with them."""
+    consent = privacy.consent
+    opt_out = consent.opt_out | {a for a, owner in identities.items() if owner in consent.opt_out}
+    opt_in = consent.opt_in | {a for a, owner in identities.items() if owner in consent.opt_in}
+    return replace(privacy, consent=replace(consent, opt_out=frozenset(opt_out), opt_in=frozenset(opt_in)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from digest.distill.questions import is_thanks
-from digest.model import QA, Contribution, Message, member_key
+from digest.model import QA, Contribution, Message
 
 RULES = (
     "answer",
@@ -48,7 +48,7 @@ def contributions(
             continue
         target = by_id.get((m.group_id, m.reply_to))
         if target is not None and target.author_id != m.author_id and target.author_id:
-            key = member_key(target.platform, target.author_id)
+            key = target.member_id
             out.append(_c(key, "thanks_received", weights, m.timestamp, f"{m.group_id}/{m.id}"))
     return sorted(out, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))
 

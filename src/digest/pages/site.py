@@ -81,6 +81,11 @@ class SiteModel:
         stats = {m.id: m for m in knowledge.members}
         for member_id, doc in content.members.items():
             uri = content.rel(doc)
+            owner = knowledge.identities.get(member_id)
+            if owner is not None and owner in content.members:  # an account joined to another profile
+                model.hidden.add(uri)
+                curation.redirects.setdefault(uri, content.rel(content.members[owner]))
+                continue
             if doc.meta.get("hidden") or doc.meta.get("opt_out") or member_id in knowledge.private:
                 model.hidden.add(uri)
                 continue
