@@ -128,7 +128,8 @@ async def _visit(served: str, urls: list[str]) -> tuple[dict[str, Any], int]:
             await page.goto(served, wait_until="load")
             for query in ("script", "alert", "onerror", "javascript", "xss"):
                 await page.fill("input.md-search__input", query)
-                await page.wait_for_selector(".md-search-result__item", timeout=60_000)  # indexing is slow under load
+                # The search worker indexes the whole site first: slow on a loaded machine.
+                await page.wait_for_selector(".md-search-result__item", timeout=60_000)
                 await page.wait_for_timeout(100)
                 await _check(page, f"{served} search {query!r}", failures)
             results = await page.locator(".md-search-result__item").count()
