@@ -2,7 +2,11 @@
 
 Writes G groups with N messages in total from M members: Chinese and English questions with
 interleaved replies, thanks, reactions, links, self-introductions and chatter. Telegram JSON
-(one ``result.json`` per group, with reply links) or WhatsApp ``.txt`` (no reply links).
+(one ``result.json`` per group, with reply links) or WhatsApp ``.txt`` (no reply links: a few
+answers name the asker, ``@name ...``, as people do when several conversations interleave).
+
+About 5% of messages ask a question (``QUESTION_RATE``), about a third answer one of the few
+conversations still open, the rest is chatter: roughly the mix of an active study group.
 
     python bench/generate.py --messages 100000 --members 2000 --groups 5 --format telegram --out /tmp/exports
 """
@@ -53,6 +57,14 @@ INTROS = [
 ]
 
 
+QUESTION_RATE = 0.05
+ANSWER_RATE = 0.30
+OPEN_CONVERSATIONS = 6
+"""How many questions are still being answered at once (answers go to one of these)."""
+MENTION_RATE = 0.3
+"""WhatsApp only: the share of answers that start with ``@asker``."""
+
+
 @dataclass
 class Msg:
     id: int
@@ -61,6 +73,7 @@ class Msg:
     text: str
     reply_to: int | None = None
     reactors: tuple[int, ...] = ()
+    to: int | None = None  # the author of the message replied to
 
 
 def members(count: int, rng: random.Random) -> list[str]:
@@ -76,6 +89,7 @@ def conversation(n: int, people: list[int], rng: random.Random, start: datetime)
     when = start
     open_threads: list[tuple[int, int, int]] = []  # (question id, asker, last answer id)
     introduced: set[int] = set()
+    answerer: dict[int, int] = {}  # answer id -> its author, for the asker's thanks
     for i in range(1, n + 1):
         when += timedelta(seconds=rng.randint(5, 900))
         author = rng.choice(people)
@@ -86,26 +100,26 @@ def conversation(n: int, people: list[int], rng: random.Random, start: datetime)
             yield Msg(
                 i, when, author, tpl.format(n=f"member{author}", c=rng.choice(CITIES), r=rng.choice(ROLES))
             )
-        elif roll < 0.15:
+        elif roll < QUESTION_RATE:
             _tag, zh, en = rng.choice(TOPICS)
             text = rng.choice(ZH_Q).format(t=zh) if rng.random() < 0.5 else rng.choice(EN_Q).format(t=en)
             open_threads.append((i, author, 0))
             yield Msg(i, when, author, text)
-        elif roll < 0.5 and open_threads:
+        elif roll < QUESTION_RATE + ANSWER_RATE and open_threads:
             k = rng.randrange(len(open_threads))
             qid, asker, last = open_threads[k]
             if author == asker and last:
-                yield Msg(i, when, author, rng.choice(THANKS), reply_to=last)
+                yield Msg(i, when, author, rng.choice(THANKS), reply_to=last, to=answerer.get(last))
                 open_threads.pop(k)
                 continue
             _tag, zh, en = rng.choice(TOPICS)
             tpl = rng.choice(ZH_A + EN_A)
             reactors = tuple(rng.sample(people, k=min(len(people), rng.randint(0, 3))))
             open_threads[k] = (qid, asker, i)
-            yield Msg(
-                i, when, author, tpl.format(t=zh if tpl in ZH_A else en, u=rng.choice(LINKS)), qid, reactors
-            )
-            if len(open_threads) > 40:
+            answerer[i] = author
+            text = tpl.format(t=zh if tpl in ZH_A else en, u=rng.choice(LINKS))
+            yield Msg(i, when, author, text, qid, reactors, to=asker)
+            if len(open_threads) > OPEN_CONVERSATIONS:
                 open_threads.pop(0)
         else:
             yield Msg(i, when, author, rng.choice(CHATTER))
@@ -146,11 +160,15 @@ def write_telegram(path: Path, title: str, group_id: int, msgs: Iterator[Msg], n
         fh.write("\n]}\n")
 
 
-def write_whatsapp(path: Path, msgs: Iterator[Msg], names: list[str]) -> None:
+def write_whatsapp(path: Path, msgs: Iterator[Msg], names: list[str], seed: int = 7) -> None:
     """Android-style WhatsApp text export: no reply links at all."""
+    rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as fh:
         for m in msgs:
-            fh.write(f"{m.when:%d/%m/%Y, %H:%M} - {names[m.author]}: {m.text}\n")
+            text = m.text
+            if m.to is not None and rng.random() < MENTION_RATE:
+                text = f"@{names[m.to]} {text}"
+            fh.write(f"{m.when:%d/%m/%Y, %H:%M} - {names[m.author]}: {text}\n")
 
 
 def main() -> None:
@@ -184,7 +202,7 @@ def generate(out: Path, messages: int, member_count: int, groups: int, fmt: str,
             write_telegram(path, f"学习群 {g + 1} / Study group {g + 1}", 1_000_000 + g, msgs, names)
         else:
             path = out / f"WhatsApp Chat with Study group {g + 1}.txt"
-            write_whatsapp(path, msgs, names)
+            write_whatsapp(path, msgs, names, seed * 1000 + g)
         written.append(path)
     return written
 

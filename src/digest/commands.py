@@ -19,6 +19,7 @@ from digest.model import Message
 from digest.pages.consent import privacy_for
 from digest.pages.content import load_content
 from digest.pages.drafts import DraftReport, write_drafts
+from digest.pages.frontmatter import parsed_cache
 from digest.pages.templates import Templates
 from digest.pipeline import FileReport, expand, import_file
 from digest.sources import Registry, Source, registry_for
@@ -95,25 +96,34 @@ def knowledge_for(
     mkdocs.yml) apply as messages are read, before anything else sees them.
     """
     out = echo or _log
-    privacy = privacy_for(cfg, docs_dir if docs_dir is not None else root / "content")
+    with parsed_cache(content_cache(root, cfg)):
+        privacy = privacy_for(cfg, docs_dir if docs_dir is not None else root / "content")
     with open_store(root / cfg.store) as store:
         import_exports(root, cfg, store, out)
         public = public_store(store, cfg.groups.publish, cfg.groups.private)
         people = ProfileRules.of(
             cfg.nickname.separators, cfg.nickname.fields, cfg.skills, cfg.language, cfg.intro_days
         )
-        return distill_store(public, cfg.tags, dict(cfg.points), privacy, people)
+        cache = (root / cfg.store).parent / "distill"  # per-group results, beside the store
+        return distill_store(public, cfg.tags, dict(cfg.points), privacy, people, cache)
+
+
+def content_cache(root: Path, cfg: DigestConfig) -> Path:
+    """Where parsed content/ pages are kept between runs: beside the store, a cache like it."""
+    return (root / cfg.store).parent / "content.pickle"
 
 
 def run_distill(config_file: Path, echo: Echo) -> tuple[Knowledge, DraftReport]:
     """Import, distill, and write new or grown drafts into content/ (never over an edit)."""
     mk, cfg = settings.load(config_file)
     root = config_file.resolve().parent
-    knowledge = knowledge_for(root, cfg, echo, docs_dir=Path(mk.docs_dir))
     docs = Path(mk.docs_dir)
-    content = load_content(docs, cfg.qa_dir, cfg.members_dir)
-    templates = Templates(cfg.language, root / "site_templates")
-    report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir)
+    with parsed_cache(content_cache(root, cfg)):
+        knowledge = knowledge_for(root, cfg, echo, docs_dir=docs)
+        content = load_content(docs, cfg.qa_dir, cfg.members_dir)
+        templates = Templates(cfg.language, root / "site_templates")
+        manifest = (root / cfg.store).parent / "drafts.json"  # what each draft was made from
+        report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir, manifest)
     echo(
         f"distilled {knowledge.message_count} messages: {len(knowledge.qas)} Q&A, "
         f"{len(knowledge.unanswered)} unanswered, {len(knowledge.members)} members; {report.summary()}"

@@ -129,6 +129,8 @@ class DigestConfig(base.Config):
     """The window of the "recent" leaderboard, counted back from the newest message."""
     home_recent = c.Type(int, default=10)
     """How many recent and top Q&A the home page lists."""
+    page_size = c.Type(int, default=200)
+    """Entries per page of the long listings (all questions, each tag, each group, unanswered)."""
     drafts = c.Choice(("publish", "mark", "hold"), default="mark")
     """Q&A with ``status: draft``: published as is, marked as unreviewed, or held back."""
     groups = c.SubConfig(GroupsConfig)

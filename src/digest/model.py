@@ -126,7 +126,13 @@ class QA:
     details: tuple[Message, ...] = ()  # the asker's follow-ups, folded into the question
     answers: tuple[Answer, ...] = ()
     tags: tuple[str, ...] = ()
-    confidence: float = 1.0
+    confidence: float = 1.0  # overall: how sure the distiller is of this page
+    # Each judgement and how sure it is, so curators confirm or correct it in review:
+    question_confidence: float = 1.0  # that the question is a knowledge question
+    accepted_by: str = "none"  # thanks (or "it works"), reaction (the asker's), reactions (most), none
+    accepted_confidence: float = 0.0
+    repeat_of: str | None = None  # the earlier Q&A this one asks again
+    repeat_confidence: float = 0.0
 
     @property
     def accepted(self) -> Answer | None:

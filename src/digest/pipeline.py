@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,20 +100,47 @@ def import_file(
     check_size(path)  # also when the format is forced and detection did not look at the file
     source = source or registry.detect(path)
     report = FileReport(path=path, format=source.name)
+    stat = _file_stat(path)
+    if stat is not None and store.is_unchanged(str(path), *stat):
+        report.unchanged = True  # the very file imported before: not even read again
+        return report
     sha = content_hash(path)
     if store.is_imported(sha):
+        if stat is not None:
+            store.remember_import(sha, str(path), source.name, 0, *stat)
         report.unchanged = True
         return report
 
     def warn(where: str, message: str) -> None:
         report.warnings.append(f"{path}: {where}: {message}")
 
-    with transaction(store):
+    with transaction(store), _collector_paused():
         for chat in source.read(path, warn):
             messages = chat.messages if progress is None else _counting(chat.messages, path, progress)
             report.chats.append(store.add_messages(chat.group, messages))
-        store.remember_import(sha, str(path), source.name, report.parsed)
+        store.remember_import(sha, str(path), source.name, report.parsed, *(stat or (None, None)))
     return report
+
+
+def _file_stat(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of a file export (a folder's own times say nothing)."""
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Importing allocates millions of objects and frees none in cycles: the cyclic garbage
+    collector would only walk them again and again."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _counting(messages: Iterable[Message], path: Path, progress: Callable[[str], None]) -> Iterator[Message]:

@@ -5,6 +5,7 @@ All logic lives in the stages; this module only hands their results to MkDocs.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 from pathlib import Path
@@ -24,6 +25,7 @@ from digest.i18n import strings
 from digest.pages import curation
 from digest.pages.content import load_content
 from digest.pages.feeds import PEOPLE_JS, discovery_links, site_files
+from digest.pages.frontmatter import parsed_cache
 from digest.pages.guard import BuildGuard
 from digest.pages.site import SiteModel
 from digest.pages.templates import Templates
@@ -84,10 +86,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             raise PluginError("digest: no knowledge was loaded")
         root = Path(config.config_file_path).resolve().parent
         try:
-            content = load_content(Path(config.docs_dir), self.config.qa_dir, self.config.members_dir)
+            with parsed_cache(commands.content_cache(root, self.config)):
+                content = load_content(Path(config.docs_dir), self.config.qa_dir, self.config.members_dir)
             templates = Templates(self.config.language, root / "site_templates")
             self.model = model = SiteModel.build(self.knowledge, content, self.config, templates)
-            pages = list(model.pages())
+            pages = _rendered(model, _inputs(self.knowledge, Path(config.docs_dir), root, dict(self.config)))
         except DigestError as exc:
             raise PluginError(str(exc)) from None
         consent_file = files.get_file_from_path(self.config.privacy.consent_file)
@@ -171,8 +174,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def _search_view(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         extra = self.search.search_text(page.file.src_uri) if self.search is not None else ""
         if extra and page.content is not None:
+            # A Q&A page with an accepted answer is indexed as its question and that answer only:
+            # the site's search index then grows by one short entry per Q&A.
             self._page_html = page.content
-            page.content = insert_before_first(page.content, "<h2", extra)
+            page.content = page.content.split("<h2", 1)[0] + extra
         return context
 
     @event_priority(-50)  # after it: the page itself shows its own HTML
@@ -199,6 +204,37 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def __repr__(self) -> str:  # pragma: no cover
         return f"DigestPlugin({dict(self.config)!r})"
+
+
+_LAST: dict[str, list[tuple[str, str]]] = {}
+"""The machine-made pages of the last build in this process, by their inputs (``digest serve``
+rebuilds the site at every change, with a new plugin each time)."""
+
+
+def _rendered(model: SiteModel, inputs: str) -> list[tuple[str, str]]:
+    """Every machine-made page, rendered again only when what they are made from changed."""
+    if inputs and inputs in _LAST:
+        return _LAST[inputs]
+    pages = list(model.pages())
+    _LAST.clear()
+    if inputs:
+        _LAST[inputs] = pages
+    return pages
+
+
+def _inputs(knowledge: Knowledge, docs_dir: Path, root: Path, settings: dict[str, Any]) -> str:
+    """A digest of what the machine-made pages are made from ("" when it cannot be known)."""
+    if not knowledge.fingerprint:
+        return ""
+    parts = [knowledge.fingerprint, repr(sorted(settings.items(), key=lambda kv: kv[0]))]
+    folders = [folder for folder in (docs_dir, root / "site_templates") if folder.is_dir()]
+    files = [path for folder in folders for path in folder.rglob("*")]
+    files += [root / ".git" / name for name in ("HEAD", "index", "logs/HEAD")]  # curators' commits
+    for path in sorted(files):
+        if path.exists():
+            stat = path.stat()
+            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _add_redirects(files: Files, config: MkDocsConfig, redirects: dict[str, str]) -> None:

@@ -42,6 +42,9 @@ def test_no_injected_element_or_attribute_in_any_page(vector_site: Path, baselin
 def test_vectors_are_shown_as_text(vector_site: Path) -> None:
     page = next((vector_site / "qa").glob("title-script-window-xss-2-script*/index.html"))
     html = page.read_text(encoding="utf-8")
+    moved = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html)
+    if moved:  # distill joined this question to an earlier one that asks the same: it is shown there
+        html = (page.parent / moved.group(1) / "index.html").read_text(encoding="utf-8")
     assert "&lt;/title&gt;&lt;script&gt;window.__xss=2&lt;/script&gt;" in html
     assert "<script>window.__xss" not in html
 

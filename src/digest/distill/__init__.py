@@ -8,17 +8,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
-from digest.distill.activity import arrivals, weekly_activity
-from digest.distill.identity import credit, identity_map
-from digest.distill.intros import Intro, ProfileRules, find_intros
+from digest.distill.identity import identity_map
+from digest.distill.intros import Intro, ProfileRules, read_intro
+from digest.distill.pergroup import Rules, Seen, cached_step, distill_parts, whole_key
 from digest.distill.privacy import Privacy, Pseudonyms, prepare
-from digest.distill.profiles import Nickname, collect_members, parse_nickname
-from digest.distill.qa import distill_group
-from digest.distill.resources import Resource, find_resources, resource_contributions
-from digest.distill.scoring import contributions
+from digest.distill.profiles import Nickname, parse_nickname
+from digest.distill.repeats import mark_repeats
+from digest.distill.resources import Resource
 from digest.model import QA, Contribution, Group, Member, Message
 from digest.store import Store
+from digest.text import slugify
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Knowledge:
     activity: Mapping[str, Mapping[date, int]] = field(default_factory=dict)  # member -> Monday -> messages
     arrivals: Mapping[str, datetime] = field(default_factory=dict)  # member -> first join or message
     identities: Mapping[str, str] = field(default_factory=dict)  # joined account -> member credited
+    fingerprint: str = ""  # a digest of every input of the distillation ("": unknown)
 
 
 def distill_store(
@@ -48,58 +50,90 @@ def distill_store(
     weights: Mapping[str, int],
     privacy: Privacy | None = None,
     people: ProfileRules | None = None,
+    cache: Path | None = None,
 ) -> Knowledge:
     """Distill the whole store; ``privacy`` (redaction on by default) applies to every message
-    as it is read, so nothing downstream ever sees unredacted text or an opted-out name."""
+    as it is read, so nothing downstream ever sees unredacted text or an opted-out name.
+
+    Groups are distilled one at a time (see :mod:`digest.distill.pergroup`); with ``cache``
+    (a folder digest owns) a group whose messages did not change is not distilled again.
+    """
     privacy = privacy or Privacy()
     identities = identity_map(privacy.consent.aliases, (member for member, _name in store.authors()))
     privacy = _consent_follows_identity(privacy, identities)
     guard = prepare(privacy, store.authors())
     people = people or ProfileRules()
+    rules = Rules(tags, weights, guard, identities, people)
+    private = frozenset(guard.pseudonyms.members)
+    stored = store.groups()
+    groups = [guard.group(g) for g in stored]
+    parts = distill_parts(store, list(zip(stored, groups, strict=True)), rules, cache)
     qas: list[QA] = []
     unanswered: list[Message] = []
-    messages: list[Message] = []
     contribs: list[Contribution] = []
     intros: dict[str, Intro] = {}
     resources: list[Resource] = []
-    nicknames: dict[str, Nickname] = {}
-    private = frozenset(guard.pseudonyms.members)
-    groups = [guard.group(g) for g in store.groups()]
-    for group in groups:
-        group_messages = [credit(guard.message(m), identities) for m in store.messages(group)]
-        result = distill_group(group_messages, tags)
-        qas.extend(result.qas)
-        unanswered.extend(result.unanswered)
-        contribs.extend(contributions(result.qas, group_messages, weights))
-        messages.extend(group_messages)
-        found = find_resources(group_messages, result.qas, tags)
-        resources.extend(found)
-        contribs.extend(resource_contributions(found, weights))
-        for m in group_messages:
-            if m.author_id and m.member_id not in nicknames:
-                nicknames[m.member_id] = parse_nickname(m.author_name, people.nickname)
-        for intro in find_intros(group_messages, people.window, people.vocabulary, nicknames):
-            if intro.member_id not in private:
-                intros.setdefault(intro.member_id, intro)
-    now = max((m.timestamp for m in messages), default=datetime(1970, 1, 1, tzinfo=UTC))
-    members = collect_members(messages)
+    first_names: dict[str, str] = {}
+    seen: dict[str, Seen] = {}
+    activity: dict[str, dict[date, int]] = {}
+    arrived: dict[str, datetime] = {}
+    for part in parts:
+        qas.extend(part.qas)
+        unanswered.extend(part.unanswered)
+        contribs.extend(part.contributions)
+        resources.extend(part.resources)
+        for member, name in part.first_names.items():
+            first_names.setdefault(member, name)
+        for intro in part.intros:
+            member = intro.member_id
+            if member in private or member in intros:
+                continue
+            if first_names[member] != part.first_names[member]:  # read with the name seen first anywhere
+                nick = parse_nickname(first_names[member], people.nickname)
+                intro = read_intro(intro.message, people.vocabulary, nick)
+            intros[member] = intro
+        for member, entry in part.members.items():
+            if member in seen:
+                seen[member].merge(entry)
+            else:
+                seen[member] = Seen(entry.name, entry.first, entry.last, list(entry.groups), entry.count)
+        for member, weeks in part.activity.items():
+            totals = activity.setdefault(member, {})
+            for monday, count in weeks.items():
+                totals[monday] = totals.get(monday, 0) + count
+        for member, when in part.arrivals.items():
+            if member not in arrived or when < arrived[member]:
+                arrived[member] = when
+    newest = [part.newest for part in parts if part.newest is not None]
+    members = sorted(
+        (
+            Member(member, e.name, slugify(e.name), tuple(e.groups), e.first, e.last, e.count)
+            for member, e in seen.items()
+        ),
+        key=lambda mb: (seen[mb.id].first, mb.id),
+    )
+    nicknames: dict[str, Nickname] = {
+        m: parse_nickname(name, people.nickname) for m, name in first_names.items()
+    }
     nicknames.update((mb.id, parse_nickname(mb.name, people.nickname)) for mb in members)  # latest name
+    asked = sorted(qas, key=lambda q: (q.question.timestamp, q.id))
     return Knowledge(
         groups=tuple(groups),
-        qas=tuple(sorted(qas, key=lambda q: (q.question.timestamp, q.id))),
+        qas=tuple(cached_step(mark_repeats, asked, whole_key(parts), cache)),  # repeats: community-wide
         unanswered=tuple(sorted(unanswered, key=lambda m: m.timestamp, reverse=True)),
         members=tuple(members),
         contributions=tuple(sorted(contribs, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))),
-        now=now,
-        message_count=len(messages),
+        now=max(newest, default=datetime(1970, 1, 1, tzinfo=UTC)),
+        message_count=sum(part.message_count for part in parts),
         private=private,
         pseudonyms=guard.pseudonyms,
         intros=tuple(sorted(intros.values(), key=lambda i: (i.message.timestamp, i.member_id))),
         resources=tuple(sorted(resources, key=lambda r: (r.first.message.timestamp, r.url))),
         nicknames=nicknames,
-        activity=weekly_activity(messages),
-        arrivals=arrivals(messages),
+        activity=activity,
+        arrivals=arrived,
         identities=identities,
+        fingerprint=whole_key(parts),
     )
 
 

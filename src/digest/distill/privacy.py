@@ -322,22 +322,31 @@ class Guard:
         self.pseudonyms = pseudonyms
         self.scrub = pseudonyms.scrubber()
         self.template = template
+        self._ids: dict[str, str] = {}  # a member writes many messages: each id and name is
+        self._names: dict[tuple[str, str], str] = {}  # redacted once
 
     def text(self, text: str) -> str:
         return self.redact(self.scrub(text))
 
     def author_id(self, author_id: str) -> str:
         """A platform id that is itself personal data (a phone, an e-mail) becomes a hash."""
-        return safe_id(author_id, self.redact)
+        found = self._ids.get(author_id)
+        if found is None:
+            found = self._ids[author_id] = safe_id(author_id, self.redact)
+        return found
 
     def message(self, message: Message) -> Message:
         author_id = self.author_id(message.author_id)
         member_id = member_key(message.platform, author_id)
         pseudonym = self.pseudonyms.members.get(member_id)
         if pseudonym is None:
-            author = self.text(message.author_name)
-            if author != message.author_name and not _has_words(author, self.redact):
-                author = pseudonym_for(member_id, self.template)  # the name was only a phone number
+            key = (member_id, message.author_name)
+            if key not in self._names:
+                shown = self.text(message.author_name)
+                if shown != message.author_name and not _has_words(shown, self.redact):
+                    shown = pseudonym_for(member_id, self.template)  # the name was only a phone number
+                self._names[key] = shown
+            author = self._names[key]
         forwarded = self.text(message.forwarded_from) if message.forwarded_from else message.forwarded_from
         reactions = tuple(
             replace(r, author_ids=tuple(self.author_id(a) for a in r.author_ids)) for r in message.reactions

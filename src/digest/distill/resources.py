@@ -142,17 +142,30 @@ def find_resources(
                 seen.add(url)
                 found[url].append((m, raw))
     resources: list[Resource] = []
+    users: dict[tuple[frozenset[str], frozenset[str], str], tuple[str, ...]] = {}
     for url, shared in found.items():
+        # Who shared it again after each share, from the end: a popular link is shared thousands
+        # of times by far fewer members, so consecutive shares mostly have the same later sharers
+        # (and the same ``used_by``: one tuple for all of them).
+        later_of: list[frozenset[str]] = []
+        later: frozenset[str] = frozenset()
+        for m, _raw in reversed(shared):
+            later_of.append(later)
+            if m.member_id not in later:
+                later = later | {m.member_id}
+        later_of.reverse()
         shares = []
         for i, (m, raw) in enumerate(shared):
-            later = {other.member_id for other, _ in shared[i + 1 :]}
             reactors = {a for r in m.reactions for a in r.author_ids} - {m.author_id}
             anonymous = sum(max(r.count - len(r.author_ids), 0) for r in m.reactions)
-            used = {member_key(m.platform, a) for a in reactors} | thanked_by.get(m.id, set()) | later
-            used.discard(m.member_id)
+            direct = frozenset({member_key(m.platform, a) for a in reactors} | thanked_by.get(m.id, set()))
+            key = (later_of[i], direct, m.member_id)
+            used = users.get(key)
+            if used is None:
+                used = users[key] = tuple(sorted((later_of[i] | direct) - {m.member_id}))
             thread = in_qa.get(m.id)
             qa_id = thread.id if thread is not None else None
-            shares.append(Share(m.member_id, m, raw, tuple(sorted(used)), len(reactors) + anonymous, qa_id))
+            shares.append(Share(m.member_id, m, raw, used, len(reactors) + anonymous, qa_id))
         # A link inside a Q&A takes its tags; a link shared on its own, those its message names.
         threads = [in_qa[s.message.id] for s in shares if s.message.id in in_qa]
         alone = " ".join(s.message.text for s in shares if s.qa_id is None)

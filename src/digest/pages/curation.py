@@ -43,12 +43,19 @@ class Curation:
 
 
 def curate(content: ContentIndex, drafts: str = "publish") -> Curation:
-    """Resolve merges (chains, cycles, missing targets), held drafts and redirects."""
+    """Resolve merges (chains, cycles, missing targets), held drafts and redirects.
+
+    digest's own repeat judgements (``repeat_of``) merge like ``merge_into`` unless curators
+    split them (:func:`is_split`); a repeat whose Q&A is off the site stays a page of its own.
+    """
     result = Curation()
     if drafts == "hold":
         result.held = {qid for qid, doc in content.qa.items() if _status(doc) == "draft"}
-    _resolve_merges(content, result)
     hidden = {qid for qid, doc in content.qa.items() if doc.meta.get("hidden")} | result.held
+    repeats = {q: t for q, t in repeat_links(content).items() if q not in hidden and t not in hidden}
+    _resolve_merges(content, result, repeats)
+    for qid in [q for q in repeats if q in result.merges and result.merges[q] in hidden]:
+        del result.merges[qid]  # the earlier Q&A went off the site through a curator's merge
     for qid, target in sorted(result.merges.items()):
         doc = content.qa[qid]
         if target in hidden:
@@ -78,10 +85,46 @@ def _problem(doc: Document, key: str, message: str) -> ContentError:
     return ContentError(doc.path, doc.lines.get(key, 1), message)
 
 
-def _resolve_merges(content: ContentIndex, result: Curation) -> None:
+def is_split(content: ContentIndex, later: str, earlier: str) -> bool:
+    """Did curators say Q&A ``later`` is no repeat of ``earlier``?
+
+    Either on the later page (``split: true``) or on the earlier one (``not_repeats: [ID]``).
+    """
+    doc = content.qa.get(later)
+    if doc is not None and doc.meta.get("split") is True:
+        return True
+    target = content.qa.get(earlier)
+    listed = target.meta.get("not_repeats") if target is not None else None
+    return isinstance(listed, list) and later in {str(x) for x in listed}
+
+
+def repeat_links(content: ContentIndex) -> dict[str, str]:
+    """digest's repeat judgements that stand: Q&A id -> the earlier Q&A it asks again.
+
+    Not where a curator's ``merge_into`` says otherwise, the curators split the pair, or the
+    earlier Q&A has no page.
+    """
+    out: dict[str, str] = {}
+    for qid, doc in content.qa.items():
+        target = doc.meta.get("repeat_of")
+        if not isinstance(target, str) or not target or doc.meta.get("merge_into"):
+            continue
+        if target in content.qa and target != qid and not is_split(content, qid, target):
+            out[qid] = target
+    return out
+
+
+def _resolve_merges(content: ContentIndex, result: Curation, repeats: Mapping[str, str]) -> None:
     direct = {
         qid: str(doc.meta["merge_into"]) for qid, doc in content.qa.items() if doc.meta.get("merge_into")
     }
+    for qid, target in sorted(repeats.items()):  # never into a loop: a repeat then stands alone
+        step, seen = target, {qid}
+        while step in direct and step not in seen:
+            seen.add(step)
+            step = direct[step]
+        if step not in seen:
+            direct[qid] = target
     reported: set[str] = set()
     for qid in sorted(direct):
         chain = [qid]

@@ -8,17 +8,22 @@ off the site, set ``hidden: true`` instead of deleting it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from digest.distill import Knowledge
 from digest.distill.intros import Intro
 from digest.distill.profiles import Nickname, parse_nickname
+from digest.distill.questions import Parts, judge_question, split_question, strip_detail_prefix
 from digest.errors import ContentError
 from digest.model import QA, Member
 from digest.pages.content import ContentIndex
+from digest.pages.curation import is_split
 from digest.pages.frontmatter import HASH_KEY, parse, render, write_atomic
 from digest.pages.templates import Templates
 from digest.text import short_hash, slugify
@@ -57,13 +62,33 @@ class DraftReport:
 
 
 def write_drafts(
-    knowledge: Knowledge, content: ContentIndex, templates: Templates, qa_dir: str, members_dir: str
+    knowledge: Knowledge,
+    content: ContentIndex,
+    templates: Templates,
+    qa_dir: str,
+    members_dir: str,
+    manifest: Path | None = None,
 ) -> DraftReport:
+    """Write new and grown drafts. With ``manifest`` (a file digest owns, beside the store), a
+    draft whose inputs did not change since it was written, in a file nobody touched since, is
+    neither rendered nor read again."""
     report = DraftReport()
+    known = _read_manifest(manifest)
+    recorded: dict[str, list[Any]] = {}
     # Render everything first: a template error writes nothing.
-    planned = list(plan_drafts(knowledge, content, templates, qa_dir, members_dir))
-    for draft in planned:
+    planned: list[tuple[_Job, Draft]] = []
+    for job in _jobs(knowledge, content, templates, qa_dir, members_dir):
+        entry = known.get(job.path.as_posix())
+        if entry is not None and entry[0] == job.key and entry[1:] == _stat(job.path):
+            report.unchanged += 1
+            recorded[job.path.as_posix()] = entry
+        else:
+            planned.append((job, job.render()))
+    for job, draft in planned:
         _write(draft.path, draft.meta, draft.body, report)
+        recorded[job.path.as_posix()] = [job.key, *_stat(job.path)]
+    if manifest is not None:
+        write_atomic(manifest, json.dumps(recorded, sort_keys=True))
     return report
 
 
@@ -77,26 +102,144 @@ def plan_drafts(
 ) -> Iterator[Draft]:
     """Every member stub and Q&A page (or ``only`` the one with that id) as digest would write
     it now; nothing is written."""
+    for job in _jobs(knowledge, content, templates, qa_dir, members_dir, only):
+        yield job.render()
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A draft not rendered yet, and a digest of everything its rendering reads."""
+
+    path: Path
+    key: str
+    render: Callable[[], Draft]
+
+
+def _jobs(
+    knowledge: Knowledge,
+    content: ContentIndex,
+    templates: Templates,
+    qa_dir: str,
+    members_dir: str,
+    only: str | None = None,
+) -> Iterator[_Job]:
     member_paths = _member_paths(knowledge, content, members_dir)
     intros = {intro.member_id: intro for intro in knowledge.intros}
     group_titles = {f"{g.platform}/{g.id}": g.title for g in knowledge.groups}
+    code = _code_key(templates)
     for member in knowledge.members:
         if only is not None and member.id != only:
             continue
-        rel = member_paths[member.id]
+        path = content.docs_dir / member_paths[member.id]
         nick = knowledge.nicknames.get(member.id) or parse_nickname(member.name)
-        page = _member_page(member, templates, nick, intros.get(member.id))
-        yield Draft(member.id, content.docs_dir / rel, *page)
+        intro = intros.get(member.id)
+        key = _key(code, "member", path, member, nick, intro)
+        yield _Job(path, key, partial(_member_draft, member, path, templates, nick, intro))
     qa_paths = _qa_paths(knowledge.qas, content, qa_dir)
     names = {m.id: m.name for m in knowledge.members}
     # Only public profiles are linked: a link to a removed one would be a broken link.
     public = {mid: path for mid, path in member_paths.items() if _public(mid, knowledge, content)}
+    repeat_of = {
+        qa.id: qa.repeat_of
+        for qa in knowledge.qas
+        if qa.repeat_of is not None and not is_split(content, qa.id, qa.repeat_of)
+    }
+    also: dict[str, list[QA]] = {}
+    for qa in knowledge.qas:
+        if qa.id in repeat_of:
+            also.setdefault(repeat_of[qa.id], []).append(qa)
     for qa in knowledge.qas:
         if only is not None and qa.id != only:
             continue
         rel = qa_paths[qa.id]
-        links = {mid: _relative(rel, path) for mid, path in public.items()}
-        yield Draft(qa.id, content.docs_dir / rel, *_qa_page(qa, templates, names, links, group_titles))
+        joined = tuple(also.get(qa.id, ()))
+        people = {q.question.member_id for q in (qa, *joined)}
+        people.update(a.message.member_id for q in (qa, *joined) for a in q.answers)
+        shown = sorted((mid, names.get(mid), public.get(mid)) for mid in people)
+        group = group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
+        earlier = repeat_of.get(qa.id)
+        key = _key(code, "qa", rel, qa, shown, group, earlier, joined)
+        page = content.docs_dir / rel
+        render = partial(_qa_draft, qa, page, rel, templates, names, public, group_titles, earlier, joined)
+        yield _Job(content.docs_dir / rel, key, render)
+
+
+def _member_draft(
+    member: Member, path: Path, templates: Templates, nick: Nickname, intro: Intro | None
+) -> Draft:
+    return Draft(member.id, path, *_member_page(member, templates, nick, intro))
+
+
+def _qa_draft(
+    qa: QA,
+    path: Path,
+    rel: str,
+    templates: Templates,
+    names: Mapping[str, str],
+    public: Mapping[str, str],
+    group_titles: Mapping[str, str],
+    repeat_of: str | None = None,
+    also_asked: Sequence[QA] = (),
+) -> Draft:
+    links = _Links(rel, public)
+    return Draft(qa.id, path, *_qa_page(qa, templates, names, links, group_titles, repeat_of, also_asked))
+
+
+class _Links(Mapping[str, str]):
+    """Member id -> link to the public profile from page ``rel``, made when asked for: a page
+    names a few members, a community has thousands."""
+
+    def __init__(self, rel: str, public: Mapping[str, str]) -> None:
+        self._rel = rel
+        self._public = public
+
+    def __getitem__(self, member_id: str) -> str:
+        return _relative(self._rel, self._public[member_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._public)
+
+    def __len__(self) -> int:
+        return len(self._public)
+
+
+def _key(*parts: object) -> str:
+    """A digest of the records' values (their ``repr``: frozen dataclasses, tuples, text)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _code_key(templates: Templates) -> str:
+    """The draft templates' text and the code that renders them."""
+    digest = hashlib.sha256(str(templates.env.globals.get("language")).encode())
+    loader = templates.env.loader
+    for name in ("drafts/member.md.j2", "drafts/qa.md.j2"):
+        if loader is not None:
+            digest.update(loader.get_source(templates.env, name)[0].encode("utf-8"))
+    here = Path(__file__).resolve().parent
+    for module in ("drafts.py", "markdown.py", "templates.py", "frontmatter.py"):
+        digest.update((here / module).read_bytes())
+    digest.update((here.parent / "i18n.py").read_bytes())
+    digest.update((here / "curation.py").read_bytes())  # which repeats stand (is_split)
+    digest.update((here.parent / "distill" / "questions.py").read_bytes())  # scene and ask of a question
+    return digest.hexdigest()
+
+
+def _stat(path: Path) -> list[int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return [-1, -1]
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _read_manifest(path: Path | None) -> dict[str, list[Any]]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _write(path: Path, meta: dict[str, Any], body: str, report: DraftReport) -> None:
@@ -192,7 +335,16 @@ def _qa_page(
     names: Mapping[str, str],
     links: Mapping[str, str],
     group_titles: Mapping[str, str],
+    repeat_of: str | None = None,
+    also_asked: Sequence[QA] = (),
 ) -> tuple[dict[str, Any], str]:
+    """Front matter and body of a Q&A draft.
+
+    The front matter records each judgement with how sure digest was (``question_confidence``,
+    ``accepted_by`` and ``accepted_confidence``, ``repeat_of`` and ``repeat_confidence``) for
+    curators to confirm or correct; ``also_asked`` lists the later questions that repeat this
+    one, whose pages redirect here. The body reads as scene, details, then the ask.
+    """
     q = qa.question
     accepted = qa.accepted
     meta: dict[str, Any] = {
@@ -207,11 +359,28 @@ def _qa_page(
         "tags": list(qa.tags),
         "status": "draft",
         "confidence": qa.confidence,
+        "question_confidence": qa.question_confidence,
+        "accepted_by": qa.accepted_by,
+        "accepted_confidence": qa.accepted_confidence,
         "hidden": False,
     }
+    if repeat_of is not None:
+        meta["repeat_of"] = repeat_of
+        meta["repeat_confidence"] = qa.repeat_confidence
+    if also_asked:
+        meta["also_asked"] = [
+            {"id": o.id, "asker": o.question.member_id, "asked_at": o.question.timestamp.isoformat()}
+            for o in also_asked
+        ]
+    opening = bool(qa.details) and not judge_question(q.text).is_question  # the ask is in a detail
+    parts = Parts(q.text.strip(), "") if opening else split_question(q.text)
     body = templates.render(
         "drafts/qa.md.j2",
         qa=qa,
+        scene=parts.scene,
+        ask=parts.ask,
+        details=[(d, strip_detail_prefix(d.text)) for d in qa.details],
+        also_asked=also_asked,
         names=names,
         links=links,
         group=group_titles.get(meta["group"], meta["group"]),

@@ -86,6 +86,21 @@ def _is_range(value: Any) -> bool:
     )
 
 
+ASKED_KEYS = ("id", "asker", "asked_at")
+
+
+def _is_asked(value: Any) -> bool:
+    """``also_asked``: a list of ``{id, asker, asked_at}``, the later questions merged here."""
+    return isinstance(value, list) and all(
+        isinstance(v, dict)
+        and set(v) <= set(ASKED_KEYS)
+        and isinstance(v.get("id"), str)
+        and isinstance(v.get("asker", ""), str)
+        and ("asked_at" not in v or _is_date(v["asked_at"]))
+        for v in value
+    )
+
+
 # type name -> (test, what the error message says was expected)
 TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "text": (lambda v: isinstance(v, str), "text"),
@@ -98,6 +113,7 @@ TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "keys": (_is_list(_is_key), "a list of ids"),
     "paths": (_is_list(is_doc_path), "a list of relative .md paths inside docs_dir, like qa/old-name.md"),
     "range": (_is_range, "a version (text) or a date range {from: DATE, until: DATE}"),
+    "asked": (_is_asked, "a list of {id: Q&A id, asker: member id, asked_at: date}"),
 }
 
 # Keys every page may carry (Material's own page keys are allowed on free pages too).
@@ -124,6 +140,14 @@ SCHEMAS: dict[Kind, dict[str, Field]] = {
         "tags": Field("texts", ref=Ref.TAG),
         "status": Field("text", choices=("draft", "verified")),
         "confidence": Field("number"),
+        "question_confidence": Field("number"),
+        "accepted_by": Field("text", choices=("thanks", "reaction", "reactions", "none")),
+        "accepted_confidence": Field("number"),
+        "repeat_of": Field("text", ref=Ref.QA),
+        "repeat_confidence": Field("number"),
+        "also_asked": Field("asked"),
+        "split": Field("bool"),
+        "not_repeats": Field("texts", ref=Ref.QA),
         "pin": Field("bool"),
         "merge_into": Field("text", ref=Ref.QA),
         "last_verified": Field("date"),

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -21,13 +21,16 @@ from digest.config import DigestConfig
 from digest.distill import Knowledge
 from digest.distill.scoring import Standing, leaderboard
 from digest.groups import contribution_group, group_key, group_uris
-from digest.model import Contribution, Group, Member
+from digest.model import Contribution, Group, Member, Message
 from digest.pages.community import Community, active_weeks, digest_uri
 from digest.pages.content import ContentIndex
 from digest.pages.curation import Curation, credit, curate, merged_people
 from digest.pages.markdown import md_link
 from digest.pages.templates import Templates
 from digest.text import slugify
+
+OPEN_AFTER = timedelta(days=1)
+"""A question joins the unanswered page once it has waited this long."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,10 +168,22 @@ class SiteModel:
 
             return uri, render
 
+        def pages(
+            template: str, uri: str, items: list[Any], name: str = "entries", **context: Any
+        ) -> Iterator[tuple[str, Callable[[], str]]]:
+            """A long listing, ``page_size`` entries a page; later pages stay out of the site search."""
+            size = max(1, s.page_size)
+            chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+            uris = [uri, *(paged_uri(uri, number) for number in range(2, len(chunks) + 1))]
+            for number, chunk in enumerate(chunks, 1):
+                pager = Pager(number, len(chunks), tuple(uris))
+                at, render = page(template, uris[number - 1], pager=pager, **{name: chunk}, **context)
+                yield (at, render) if number == 1 else (at, partial(_unsearched, render))
+
         if "index.md" not in self._curated_uris():
             yield page("pages/home.md.j2", "index.md")
-        yield page("pages/questions.md.j2", f"{s.qa_dir}/index.md")
-        yield page("pages/unanswered.md.j2", "unanswered.md")
+        yield from pages("pages/questions.md.j2", f"{s.qa_dir}/index.md", self.qas)
+        yield from pages("pages/unanswered.md.j2", "unanswered.md", self.open_questions(), "questions")
         yield page("pages/leaderboard.md.j2", "leaderboard.md")
         yield page("pages/people.md.j2", "people.md")
         yield page("pages/points.md.j2", "points.md")
@@ -180,21 +195,30 @@ class SiteModel:
         tags = self.tags()
         yield page("pages/tags.md.j2", "tags/index.md", tags=tags)
         for tag, entries in tags.items():
-            yield page(
-                "pages/tag.md.j2", self.tag_uri(tag), tag=tag, entries=entries, experts=self._experts(entries)
+            yield from pages(
+                "pages/tag.md.j2", self.tag_uri(tag), entries, tag=tag, experts=self._experts(entries)
             )
         groups = self.group_uris()
         if groups:
             yield page("pages/groups.md.j2", "groups/index.md", groups=self._groups_listed(groups))
             for group in self.knowledge.groups:
                 uri = groups[group_key(group)]
-                yield page(
+                yield from pages(
                     "pages/group.md.j2",
                     uri,
+                    [q for q in self.qas if q.group == group_key(group)],
                     group=group,
-                    entries=[q for q in self.qas if q.group == group_key(group)],
-                    board=partial(self._standings, None, group=group_key(group)),
+                    board=cache(partial(self._standings, None, group=group_key(group))),
                 )
+
+    def open_questions(self) -> list[Message]:
+        """Questions still unanswered a day after they were asked, newest first.
+
+        The day is counted back from the newest message, so a build is reproducible.
+        """
+        cutoff = self.knowledge.now - OPEN_AFTER
+        found = [m for m in self.knowledge.unanswered if m.timestamp <= cutoff]
+        return sorted(found, key=lambda m: (m.timestamp, m.id), reverse=True)
 
     def group_uris(self) -> dict[str, str]:
         """Group key -> its page; only a community of several groups has group pages."""
@@ -261,6 +285,39 @@ class SiteModel:
             rel=lambda target: Markup(_rel(uri, target)),
             **context,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where one page of a long listing is: its number, how many there are, all their URIs."""
+
+    number: int
+    count: int
+    uris: tuple[str, ...]
+
+    @property
+    def previous(self) -> str | None:
+        return self.uris[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.uris[self.number] if self.number < self.count else None
+
+
+def paged_uri(uri: str, number: int) -> str:
+    """Page ``number`` (from 2) of a listing: ``qa/index.md`` -> ``qa/page/2.md``,
+    ``tags/pandas.md`` -> ``tags/pandas/2.md``."""
+    if uri.endswith("/index.md"):
+        return f"{uri.removesuffix('index.md')}page/{number}.md"
+    return f"{uri.removesuffix('.md')}/{number}.md"
+
+
+UNSEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
+"""Front matter of the later pages of a listing: the first page and the entries are searched."""
+
+
+def _unsearched(render: Callable[[], str]) -> str:
+    return UNSEARCHED + render()
 
 
 def _fold(entry: QAEntry, askers: list[str], answerers: list[str]) -> QAEntry:

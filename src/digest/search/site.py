@@ -124,12 +124,19 @@ class SiteSearch:
         return self._env().get_template("pages/related.html.j2").render(related=items, label=label)
 
     def search_text(self, uri: str) -> str:
-        """HTML of the accepted answer, to add to the page's first entry in the search index."""
+        """HTML of the accepted answer and of the page's other sections (the questions that
+        repeat this one, a curator's notes), to add to the page's first entry in the search index."""
         found = self.pages.get(uri)
-        if found is None or found[1].accepted is None:
+        if found is None:
             return ""
-        label = strings(self.model.settings.language)["accepted_answer"]
-        return f"<p>{html.escape(label)}: {html.escape(found[1].accepted.text)}</p>"
+        page = found[1]
+        out = ""
+        if page.accepted is not None:
+            label = strings(self.model.settings.language)["accepted_answer"]
+            out = f"<p>{html.escape(label)}: {html.escape(page.accepted.text)}</p>"
+        if page.notes:
+            out += f"<p>{html.escape(page.notes)}</p>"
+        return out
 
     def structured_data(self, uri: str, url: str) -> str:
         """The page's ``<script type="application/ld+json">`` element, or "" if not a Q&A page."""

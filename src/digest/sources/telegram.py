@@ -2,15 +2,25 @@
 
 Reads both a single-chat export (``{"name", "type", "id", "messages"}``) and a full-account
 export (``{"chats": {"list": [...]}, "left_chats": {"list": [...]}}``); each chat is a group.
+
+A single-chat export (a group's whole history: the big one) is streamed: its header is read
+from the first bytes, then the ``messages`` list is cut into blocks of a few megabytes at
+message boundaries and each block is parsed with orjson, so memory stays bounded by the block
+size and parsing runs at orjson's speed. A cut is only taken when orjson accepts the block as
+a list of complete values, so it can never fall inside a message or a string. Anything the
+stream cannot read (a full-account export, an odd header, a broken file) is read whole, as
+before, which also gives the precise error.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from digest.errors import InputError
 from digest.model import Attachment, Chat, Group, Kind, Message, Reaction
@@ -39,6 +49,11 @@ def sniff(head: bytes, path: Path) -> bool:
 
 
 def read(path: Path, warn: Warn) -> Iterator[Chat]:
+    header = _stream_header(path)
+    if header is not None:
+        meta, offset = header
+        yield _chat(path, meta, 0, warn, _stream_messages(path, offset))
+        return
     data = _load(path)
     if not isinstance(data, dict):
         raise InputError(path, "expected a JSON object at the top level, as Telegram writes it")
@@ -66,10 +81,100 @@ def _chat_list(data: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
     yield from (c for c in items if isinstance(c, dict))
 
 
-def _chat(path: Path, chat: dict[str, Any], index: int, warn: Warn) -> Chat:
-    messages = chat.get("messages")
-    if not isinstance(messages, list):
-        raise InputError(path, 'expected a "messages" list', f"chat {index}")
+STREAM_BLOCK = 4 << 20
+"""Bytes read at a time from a streamed export; a block is cut at the last message boundary."""
+HEADER_BYTES = 1 << 20
+"""The header of a single-chat export (name, type, id) must come within this many bytes."""
+_MESSAGES_KEY = re.compile(rb'"messages"\s*:\s*\[')
+_BOUNDARY = re.compile(rb"(\n[ \t]*)?\}[ \t\r\n]*,")
+_TRIES = 4
+
+
+def _stream_header(path: Path) -> tuple[dict[str, Any], int] | None:
+    """The keys before ``"messages": [`` of a single-chat export and where the list starts."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(HEADER_BYTES)
+    except OSError:
+        return None
+    head = strip_bom(raw)
+    skipped = len(raw) - len(head)
+    for match in _MESSAGES_KEY.finditer(head):
+        try:
+            meta = orjson.loads(head[: match.start()] + b'"messages": []}')
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(meta, dict) and "id" in meta:  # else the group's id comes later: read it whole
+            return meta, skipped + match.end()
+    return None
+
+
+def _stream_messages(path: Path, offset: int) -> Iterator[Any]:
+    """The records of the ``messages`` list that starts at ``offset``, block by block."""
+    buffer = b""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            while block := fh.read(STREAM_BLOCK):
+                buffer += block
+                cut = _cut(buffer)
+                if cut is not None:
+                    records, end = cut
+                    buffer = buffer[end:]
+                    yield from records
+            tail = orjson.loads(b'{"messages": [' + buffer)
+    except orjson.JSONDecodeError:
+        parse_json(path, path.read_bytes())  # raises the precise error for the whole file
+        raise InputError(path, "could not read the messages list") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    yield from as_list(tail.get("messages") if isinstance(tail, dict) else None)
+
+
+def _cut(buffer: bytes) -> tuple[list[Any], int] | None:
+    """Complete records at the start of ``buffer`` and where the rest begins, if orjson agrees.
+
+    Candidates are a ``}`` followed by a comma; closing braces at the start of a line with the
+    least indentation (pretty-printed exports) are tried first, then those at a line end
+    (one record per line), latest first.
+    """
+    found: list[re.Match[bytes]] = []
+    window = 1 << 16
+    while not found:  # look at the end of the buffer first: the latest boundaries are there
+        start = max(0, len(buffer) - window)
+        found = list(_BOUNDARY.finditer(buffer, start))
+        if start == 0:
+            break
+        window *= 8
+    if not found:
+        return None
+    at_line_start = [m for m in found if m.group(1) is not None]
+    if at_line_start:
+        least = min(len(m.group(1)) for m in at_line_start)
+        candidates = [m for m in at_line_start if len(m.group(1)) == least]
+    else:
+        candidates = [m for m in found if b"\n" in m.group(0)] or found
+    for match in reversed(candidates[-_TRIES:]):
+        brace = match.start() + len(match.group(1) or b"")
+        try:
+            records = orjson.loads(b"[" + buffer[: brace + 1] + b"]")
+        except orjson.JSONDecodeError:
+            continue
+        return records, match.end()
+    return None
+
+
+def _chat(
+    path: Path, chat: dict[str, Any], index: int, warn: Warn, streamed: Iterator[Any] | None = None
+) -> Chat:
+    messages: Iterable[Any]
+    if streamed is not None:
+        messages = streamed
+    else:
+        listed = chat.get("messages")
+        if not isinstance(listed, list):
+            raise InputError(path, 'expected a "messages" list', f"chat {index}")
+        messages = listed
     group_id = str(chat.get("id", index))
     title = str(chat.get("name") or f"Telegram chat {group_id}")
     group = Group(platform=PLATFORM, id=group_id, title=title)
@@ -101,7 +206,7 @@ def _message(group_id: str, raw: Any) -> Message | None:
     if "id" not in raw:
         raise _Skip('no "id"')
     msg_id = str(raw["id"])
-    timestamp = _timestamp(raw, "date")
+    timestamp = _timestamp(raw, "date", "date_unixtime")
     if timestamp is None:
         raise _Skip('no usable "date" or "date_unixtime"')
     text = _text(raw.get("text", ""))
@@ -131,13 +236,15 @@ def _message(group_id: str, raw: Any) -> Message | None:
         reply_to=str(reply) if reply is not None else None,
         reactions=_reactions(raw.get("reactions")),
         attachments=attachments,
-        edited=_timestamp(raw, "edited"),
+        edited=_timestamp(raw, "edited", "edited_unixtime")
+        if "edited" in raw or "edited_unixtime" in raw
+        else None,
         forwarded_from=str(raw["forwarded_from"]) if raw.get("forwarded_from") else None,
     )
 
 
-def _timestamp(raw: dict[str, Any], key: str) -> datetime | None:
-    unix = raw.get(f"{key}_unixtime")
+def _timestamp(raw: dict[str, Any], key: str, unix_key: str) -> datetime | None:
+    unix = raw.get(unix_key)
     if unix is not None:
         try:
             return datetime.fromtimestamp(int(unix), tz=UTC)

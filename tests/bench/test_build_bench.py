@@ -1,0 +1,46 @@
+"""bench/build.py runs end to end on a tiny community (a smoke test, never a timed one)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+LAST_LINE = re.compile(
+    r"import_distill_s=(?P<s>[\d.]+) import_over_floor=(?P<floor>[\d.]+) plugin_overhead=(?P<plugin>[\d.]+) "
+    r"peak_rss_mb=(?P<rss>\d+) norebuild_fraction=(?P<rebuild>[\d.]+)"
+)
+
+
+def test_build_bench_prints_its_figures(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "build.py"), "--messages", "300", "--members", "40", "--groups", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    for stage in ("import:", "distill:", "no-change rebuild", "site:"):
+        assert any(line.startswith(stage) for line in lines), stage
+    found = LAST_LINE.fullmatch(lines[-1])
+    assert found is not None, lines[-1]
+    assert float(found["s"]) > 0 and int(found["rss"]) > 0
+    assert float(found["rebuild"]) < 1  # nothing new: less work than the first time
+
+
+def test_whatsapp_export_has_interleaved_conversations_and_no_reply_links(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(BENCH))
+    [path] = generate.generate(tmp_path, 2000, 60, 1, "whatsapp")
+    text = path.read_text(encoding="utf-8")
+    assert "reply_to" not in text
+    assert re.search(r" - [^:]+: @\S+ ", text)  # some answers name the asker
+    questions = sum(1 for line in text.splitlines() if line.rstrip().endswith(("?", "？")))
+    assert 0.02 < questions / 2000 < 0.1  # about 5% of messages ask

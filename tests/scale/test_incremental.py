@@ -1,0 +1,201 @@
+"""Incremental work: store revisions, per-group distill cache, drafts manifest, parse cache."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from digest.distill import distill_store, pergroup
+from digest.model import Group, Kind, Message
+from digest.pages.content import load_content
+from digest.pages.drafts import write_drafts
+from digest.pages.frontmatter import parse, parsed_cache
+from digest.pages.templates import Templates
+from digest.pipeline import import_file
+from digest.store import Store, open_store
+
+T0 = datetime(2026, 9, 1, 9, tzinfo=UTC)
+TAGS = {"pandas": ["merge"], "git": ["conflict"]}
+WEIGHTS = {"answer": 2, "accepted_answer": 5, "thanks_received": 1, "question_answered": 1}
+A = Group("telegram", "1", "Alpha")
+B = Group("telegram", "2", "Beta")
+
+
+def msg(group: Group, i: int, author: str, text: str, reply: int | None = None, **kw: object) -> Message:
+    return Message(
+        group.platform,
+        group.id,
+        str(i),
+        T0 + timedelta(minutes=i),
+        author,
+        f"Berlin-dev-{author}" if author != "kim" else "kim",
+        text,
+        reply_to=str(reply) if reply else None,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def thread(group: Group, start: int) -> list[Message]:
+    return [
+        msg(group, start, "wang", "How do I merge two dataframes in pandas?"),
+        msg(
+            group, start + 1, "ana", "Use pd.merge(a, b, on='id'), see https://pandas.pydata.org/docs/", start
+        ),
+        msg(group, start + 2, "wang", "thanks, that works!", start + 1),
+        msg(
+            group, start + 3, "kim", "Hi all, I'm Kim from Berlin, working as a data engineer, happy to help."
+        ),
+        msg(group, start + 4, "kim", "joined", kind=Kind.JOIN),
+    ]
+
+
+def distill(store: Store, cache: Path | None) -> object:
+    return distill_store(store, TAGS, WEIGHTS, cache=cache)
+
+
+def test_revision_changes_only_with_the_messages(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(A, thread(A, 1))
+        first = store.revision(A)
+        store.add_messages(A, thread(A, 1))  # the same messages again: no change
+        assert store.revision(A) == first
+        store.add_messages(A, [msg(A, 1, "wang", "How do I merge two dataframes in pandas? (edited)")])
+        assert store.revision(A) != first
+        assert store.revision(B).endswith("/0")
+    with open_store(tmp_path / "other.sqlite") as other:
+        other.add_messages(A, thread(A, 1))
+        assert other.revision(A) != first  # another store file: another identity
+
+
+def test_an_untouched_export_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    export = Path(__file__).resolve().parents[1] / "fixtures" / "telegram" / "result_group.json"
+    copy = tmp_path / "result.json"
+    copy.write_bytes(export.read_bytes())
+    with open_store(tmp_path / "s.sqlite") as store:
+        assert import_file(store, copy).new == 44
+        monkeypatch.setattr("digest.pipeline.content_hash", lambda path: pytest.fail("hashed again"))
+        assert import_file(store, copy).unchanged
+        os.utime(copy, ns=(1, 1))  # touched: hashed again, found unchanged by its content
+        monkeypatch.undo()
+        assert import_file(store, copy).unchanged
+
+
+def test_cached_and_incremental_distill_equal_a_cold_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "distill"
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(A, thread(A, 1))
+        store.add_messages(B, thread(B, 1) + thread(B, 10))
+        cold = distill(store, None)
+        assert distill(store, cache) == cold
+        assert len(list(cache.glob("part-*.pickle"))) == 2
+
+        calls: list[int] = []
+        original = pergroup.distill_part
+        monkeypatch.setattr(
+            pergroup, "distill_part", lambda ms, rules: calls.append(len(ms)) or original(ms, rules)
+        )
+        assert distill(store, cache) == cold
+        assert calls == []  # nothing new: nothing distilled
+
+        store.add_messages(B, thread(B, 20))  # one more day in one group
+        warm = distill(store, cache)
+        assert calls == [15]  # only group B is distilled again
+        assert warm == distill(store, None)
+        assert len(list(cache.glob("part-*.pickle"))) == 2  # the stale part of B is gone
+
+
+def test_chats_without_reply_links_get_reconstructed_replies(tmp_path: Path) -> None:
+    chat = [
+        Message("whatsapp", "w", "1", T0, "name:Wang", "Wang", "How do I resolve a git merge conflict?"),
+        Message(
+            "whatsapp",
+            "w",
+            "2",
+            T0 + timedelta(minutes=1),
+            "name:Ana",
+            "Ana",
+            "Wang: edit the file, then git add",
+        ),
+        Message(
+            "whatsapp", "w", "3", T0 + timedelta(minutes=2), "name:Wang", "Wang", "Ana: thanks, that works!"
+        ),
+    ]
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(Group("whatsapp", "w", "W"), chat)
+        knowledge = distill_store(store, TAGS, WEIGHTS)
+    [qa] = knowledge.qas
+    assert [a.message.id for a in qa.answers] == ["2"] and qa.accepted is not None
+
+
+def test_reconstruction_in_windows_covers_every_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pergroup, "RECONSTRUCT_CHUNK", 7)
+    chat = [
+        Message("whatsapp", "w", str(i), T0 + timedelta(minutes=i), f"name:{i % 3}", str(i % 3), f"text {i}?")
+        for i in range(30)
+    ]
+    parents = pergroup.reconstructed_replies(chat)
+    assert list(parents) == [m.id for m in chat]
+    assert all(int(parents[m.id]) <= int(m.id) for m in chat)
+
+
+def test_drafts_manifest_skips_untouched_drafts_and_sees_edits(tmp_path: Path) -> None:
+    docs = tmp_path / "content"
+    manifest = tmp_path / "drafts.json"
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(A, thread(A, 1))
+        knowledge = distill_store(store, TAGS, WEIGHTS)
+    templates = Templates("en")
+
+    def write() -> object:
+        return write_drafts(
+            knowledge, load_content(docs, "qa", "members"), templates, "qa", "members", manifest
+        )
+
+    first = write()
+    files = {p: p.read_text(encoding="utf-8") for p in docs.rglob("*.md")}
+    assert len(first.created) == len(files) == 4  # type: ignore[attr-defined]
+    again = write()
+    assert (again.unchanged, again.created, again.updated) == (4, [], [])  # type: ignore[attr-defined]
+    assert {p: p.read_text(encoding="utf-8") for p in docs.rglob("*.md")} == files
+    page = next((docs / "qa").glob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8").replace("status: draft", "status: verified"), "utf-8")
+    edited = write()
+    assert edited.kept_edited == [page]  # type: ignore[attr-defined]
+    page.unlink()
+    assert write().created == [page]  # type: ignore[attr-defined]
+
+
+def test_parse_cache_returns_what_parsing_returns(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text("---\nid: a\ntitle: One\n---\n\nBody\n", encoding="utf-8")
+    cache = tmp_path / "content.pickle"
+    with parsed_cache(cache):
+        first = parse(page)
+    assert first == parse(page)
+    with parsed_cache(cache) as parsed:
+        assert parse(page) == first
+        assert not parsed.changed  # read from the cache file
+    page.write_text("---\nid: a\ntitle: Two, longer\n---\n\nBody\n", encoding="utf-8")
+    with parsed_cache(cache):
+        assert parse(page).meta["title"] == "Two, longer"
+    page.unlink()
+    with parsed_cache(cache) as parsed:
+        pass
+    assert parsed.entries == {}
+
+
+def test_worker_processes_distill_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(A, thread(A, 1))
+        store.add_messages(B, thread(B, 1) + thread(B, 10))
+        alone = distill(store, None)
+        monkeypatch.setattr(pergroup, "PARALLEL_MESSAGES", 0)
+        assert distill(store, tmp_path / "distill") == alone
+        assert distill(store, tmp_path / "distill") == alone  # and read back from the cache
