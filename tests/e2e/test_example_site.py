@@ -63,6 +63,9 @@ def test_a_page_per_qa_member_and_the_index_pages(site: Path) -> None:
     redirects = [name for name, html in qa_pages.items() if _is_redirect(html)]
     assert redirects == ["为什么我在-venv-里用-pip-装了包-运行的时候还是-import-不了"]
     assert len(member_pages) == 22  # ANSWER_KEY: 22 members, all of whom post
+    group_pages = [p for p in (site / "groups").iterdir() if p.is_dir()]
+    assert len(group_pages) == 1  # one chat, one group, with its own index page
+    assert "Learning Circle" in (group_pages[0] / "index.html").read_text(encoding="utf-8")
     for page in (
         "index.html",
         "qa/index.html",

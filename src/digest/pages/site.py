@@ -221,8 +221,8 @@ class SiteModel:
         return sorted(found, key=lambda m: (m.timestamp, m.id), reverse=True)
 
     def group_uris(self) -> dict[str, str]:
-        """Group key -> its page; only a community of several groups has group pages."""
-        return group_uris(self.knowledge.groups) if len(self.knowledge.groups) > 1 else {}
+        """Group key -> its page: every group has one (the nav lists them from two groups on)."""
+        return group_uris(self.knowledge.groups)
 
     def _groups_listed(self, uris: dict[str, str]) -> list[tuple[Group, str, int]]:
         counts = Counter(q.group for q in self.qas)
