@@ -128,16 +128,24 @@ async def _visit(served: str, urls: list[str]) -> tuple[dict[str, Any], int]:
             # Material renders search results as HTML: search for what the vectors contain.
             page = await _page(context, block_search=False)
             await page.goto(served, wait_until="load")
+            results = 0
             for query in ("script", "alert", "onerror", "javascript", "xss"):
                 await page.fill("input.md-search__input", query)
-                # The search worker indexes the whole site first: slow on a loaded machine.
-                await page.wait_for_selector(".md-search-result__item", timeout=60_000)
+                # Wait until Material has answered (results, or "no matching documents"); the
+                # search worker indexes the whole site first, which is slow on a loaded machine.
+                await page.wait_for_function(SEARCH_ANSWERED, timeout=120_000)
                 await page.wait_for_timeout(100)
                 await _check(page, f"{served} search {query!r}", failures)
-            results = await page.locator(".md-search-result__item").count()
+                results += await page.locator(".md-search-result__item").count()
         finally:
             await browser.close()
     return failures, results
+
+
+SEARCH_ANSWERED = """() => {
+    const meta = document.querySelector(".md-search-result__meta");
+    return meta !== null && /\\d|no/i.test(meta.textContent || "");
+}"""
 
 
 async def _page(context: Any, *, block_search: bool) -> Any:
