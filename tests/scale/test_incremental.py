@@ -199,3 +199,17 @@ def test_worker_processes_distill_what_one_process_does(
         monkeypatch.setattr(pergroup, "PARALLEL_MESSAGES", 0)
         assert distill(store, tmp_path / "distill") == alone
         assert distill(store, tmp_path / "distill") == alone  # and read back from the cache
+
+
+def test_drafts_just_written_are_not_parsed_again(tmp_path: Path) -> None:
+    docs = tmp_path / "content"
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(A, thread(A, 1))
+        knowledge = distill_store(store, TAGS, WEIGHTS)
+    cache = tmp_path / "content.pickle"
+    with parsed_cache(cache):
+        write_drafts(knowledge, load_content(docs, "qa", "members"), Templates("en"), "qa", "members")
+    with parsed_cache(cache) as parsed:
+        again = load_content(docs, "qa", "members")
+        assert not parsed.changed
+    assert again.qa.keys() == {qa.id for qa in knowledge.qas}

@@ -27,7 +27,7 @@ import pickle
 import sqlite3
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
@@ -134,10 +134,6 @@ def _code_digest() -> str:
         digest.update(path.read_bytes())
     digest.update(resources.files("digest").joinpath("data", "links_model.json").read_bytes())
     return digest.hexdigest()
-
-
-def has_reply_links(messages: Iterable[Message]) -> bool:
-    return any(m.reply_to is not None for m in messages)
 
 
 def reconstructed_replies(messages: Sequence[Message]) -> dict[str, str]:

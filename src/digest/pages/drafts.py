@@ -9,12 +9,13 @@ off the site, set ``hidden: true`` instead of deleting it.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from digest.distill import Knowledge
 from digest.distill.intros import Intro
@@ -24,7 +25,7 @@ from digest.errors import ContentError
 from digest.model import QA, Member
 from digest.pages.content import ContentIndex
 from digest.pages.curation import is_split
-from digest.pages.frontmatter import HASH_KEY, parse, render, write_atomic
+from digest.pages.frontmatter import HASH_KEY, parse, remember, render, write_atomic
 from digest.pages.templates import Templates
 from digest.text import short_hash, slugify
 
@@ -88,7 +89,7 @@ def write_drafts(
         _write(draft.path, draft.meta, draft.body, report)
         recorded[job.path.as_posix()] = [job.key, *_stat(job.path)]
     if manifest is not None:
-        write_atomic(manifest, json.dumps(recorded, sort_keys=True))
+        write_atomic(manifest, orjson.dumps(recorded, option=orjson.OPT_SORT_KEYS).decode())
     return report
 
 
@@ -204,8 +205,12 @@ class _Links(Mapping[str, str]):
 
 
 def _key(*parts: object) -> str:
-    """A digest of the records' values (their ``repr``: frozen dataclasses, tuples, text)."""
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    """A digest of the records' values: every field of the dataclasses, as orjson writes them."""
+    try:
+        data = orjson.dumps(parts, default=repr)
+    except orjson.JSONEncodeError:  # a lone surrogate in chat text: slower, same meaning
+        data = repr(parts).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def _code_key(templates: Templates) -> str:
@@ -236,8 +241,8 @@ def _read_manifest(path: Path | None) -> dict[str, list[Any]]:
     if path is None:
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -246,6 +251,7 @@ def _write(path: Path, meta: dict[str, Any], body: str, report: DraftReport) -> 
     text = render(meta, body)
     if not path.exists():
         write_atomic(path, text)
+        remember(path, text)
         report.created.append(path)
         return
     doc = parse(path)
@@ -256,6 +262,7 @@ def _write(path: Path, meta: dict[str, Any], body: str, report: DraftReport) -> 
     else:
         report.replaced[path] = path.read_text(encoding="utf-8")
         write_atomic(path, text)
+        remember(path, text)
         report.updated.append(path)
 
 

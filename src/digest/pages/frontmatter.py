@@ -193,7 +193,7 @@ class ParseCache:
 
     def parse(self, path: Path) -> Document:
         stat = path.stat()
-        key = str(path.resolve())
+        key = os.path.abspath(path)  # not resolved: a stat is enough, no walk of symlinks
         entry = self.entries.get(key)
         if entry is not None and entry[:2] == (stat.st_size, stat.st_mtime_ns) and entry[2].path == path:
             return entry[2]
@@ -201,6 +201,12 @@ class ParseCache:
         self.entries[key] = (stat.st_size, stat.st_mtime_ns, doc)
         self.changed = True
         return doc
+
+    def remember(self, path: Path, text: str) -> None:
+        """``text`` was just written to ``path``: the next run need not parse it."""
+        stat = path.stat()
+        self.entries[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, _parse(path, text))
+        self.changed = True
 
     def save(self) -> None:
         gone = [key for key in self.entries if not os.path.exists(key)]
@@ -229,6 +235,13 @@ def _document_args(doc: Document) -> tuple[type[Document], tuple[Any, ...]]:
 
 
 _CACHE: ContextVar[ParseCache | None] = ContextVar("digest_parse_cache", default=None)
+
+
+def remember(path: Path, text: str) -> None:
+    """Tell the active :func:`parsed_cache`, if any, what was just written to ``path``."""
+    cache = _CACHE.get()
+    if cache is not None:
+        cache.remember(path, text)
 
 
 @contextmanager
