@@ -254,32 +254,43 @@ class SearchIndex:
         (tf-idf cosine against the question side, or the whole Q&A if that is closer).
         """
         with self.searcher() as searcher:
-            words = _expand(searcher, question)
-            clause = _terms_query(words, ASK_FIELDS)
-            if clause is None:
-                return []
-            only = wq.And([wq.Term("kind", QA), wq.Term("answered", True)])
-            results = searcher.search(clause, limit=30, filter=only)
-            stats = _Stats(searcher)
-            query_bag = analysis.bag(question)
-            found: list[Suggestion] = []
-            for hit in results:
-                stored = hit.fields()
-                if stored["id"] == exclude:
-                    continue
-                confidence = _confidence(stats, words, query_bag, stored)
-                found.append(
-                    Suggestion(
-                        id=stored["id"].partition(":")[2],
-                        title=stored["title"],
-                        url=stored["url"],
-                        confidence=round(confidence, 4),
-                        question=stored.get("question", ""),
-                        answer=stored.get("answer", ""),
-                    )
-                )
-        found.sort(key=lambda s: (-s.confidence, s.id))
-        return found[:limit]
+            return _ask(searcher, question, limit, exclude, _answered(searcher), _Stats(searcher))
+
+
+def _answered(searcher: Searcher) -> set[int]:
+    """The answered Q&A, as the set of document numbers a search may return."""
+    return set(searcher.docs_for_query(wq.And([wq.Term("kind", QA), wq.Term("answered", True)])))
+
+
+def _ask(
+    searcher: Searcher, question: str, limit: int, exclude: str, allowed: set[int], stats: _Stats
+) -> list[Suggestion]:
+    """:meth:`SearchIndex.ask` with an open searcher, the answered Q&A and idf weights at hand
+    (for many questions in a row: related questions at build time)."""
+    words = _expand(searcher, question)
+    clause = _terms_query(words, ASK_FIELDS)
+    if clause is None:
+        return []
+    results = searcher.search(clause, limit=30, filter=allowed)
+    query_bag = analysis.bag(question)
+    found: list[Suggestion] = []
+    for hit in results:
+        stored = hit.fields()
+        if stored["id"] == exclude:
+            continue
+        confidence = _confidence(stats, words, query_bag, stored)
+        found.append(
+            Suggestion(
+                id=stored["id"].partition(":")[2],
+                title=stored["title"],
+                url=stored["url"],
+                confidence=round(confidence, 4),
+                question=stored.get("question", ""),
+                answer=stored.get("answer", ""),
+            )
+        )
+    found.sort(key=lambda s: (-s.confidence, s.id))
+    return found[:limit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,11 +480,14 @@ def related(
         except (ValueError, KeyError, AttributeError):
             pass
     found: dict[str, list[str]] = {}
-    for doc in sorted(docs, key=lambda d: d.id):
-        if doc.kind != QA:
-            continue
-        qa_id = doc.id.partition(":")[2]
-        similar = index.ask(f"{doc.title}\n{doc.question}", limit=count, exclude=doc.id)
-        found[qa_id] = [s.id for s in similar if s.confidence >= minimum]
+    with index.searcher() as searcher:  # one searcher and one filter for every Q&A, not one each
+        allowed = _answered(searcher)
+        stats = _Stats(searcher)
+        for doc in sorted(docs, key=lambda d: d.id):
+            if doc.kind != QA:
+                continue
+            qa_id = doc.id.partition(":")[2]
+            similar = _ask(searcher, f"{doc.title}\n{doc.question}", count, doc.id, allowed, stats)
+            found[qa_id] = [s.id for s in similar if s.confidence >= minimum]
     cache.write_text(json.dumps({"state": state, "related": found}, ensure_ascii=False), encoding="utf-8")
     return found

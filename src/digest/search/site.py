@@ -53,6 +53,8 @@ class SiteSearch:
     generated: frozenset[str] = frozenset()
     pages: dict[str, tuple[QAEntry, QAPage]] = field(default_factory=dict)  # by src URI
     related: dict[str, list[str]] = field(default_factory=dict)  # Q&A id -> Q&A ids
+    _shown: dict[str, tuple[QAEntry, str]] | None = None  # Q&A id -> entry, title: built once
+    _environment: jinja2.Environment | None = None
 
     @classmethod
     def prepare(
@@ -94,14 +96,16 @@ class SiteSearch:
     # -- page content ------------------------------------------------------------------------
 
     def _env(self) -> jinja2.Environment:
-        loaders = [jinja2.FileSystemLoader(self.templates), jinja2.FileSystemLoader(builtin_templates())]
-        return jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        if self._environment is None:  # once per build: a site has thousands of Q&A pages
+            loaders = [jinja2.FileSystemLoader(self.templates), jinja2.FileSystemLoader(builtin_templates())]
+            self._environment = jinja2.Environment(
+                loader=jinja2.ChoiceLoader(loaders),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+        return self._environment
 
     def related_section(self, uri: str) -> str:
         """Raw HTML listing the page's related questions (left out of the site search), or ""."""
@@ -109,13 +113,14 @@ class SiteSearch:
         if found is None:
             return ""
         entry, _page = found
-        by_id = {e.id: e for e, _p in self.pages.values()}
-        titles = {e.id: p.title for e, p in self.pages.values()}  # as scrubbed for the site
+        if self._shown is None:  # titles as scrubbed for the site
+            self._shown = {e.id: (e, p.title) for e, p in self.pages.values()}
+        shown = self._shown
         here = page_url(uri, self.directory_urls)
         items = [
-            {"title": titles[i], "href": relative_url(page_url(by_id[i].uri, self.directory_urls), here)}
+            {"title": shown[i][1], "href": relative_url(page_url(shown[i][0].uri, self.directory_urls), here)}
             for i in self.related.get(entry.id, [])
-            if i in by_id
+            if i in shown
         ]
         if not items:
             return ""
