@@ -15,6 +15,7 @@ from digest.distill import Knowledge, distill_store
 from digest.distill.intros import ProfileRules
 from digest.errors import DigestError, InputError
 from digest.groups import public_store
+from digest.memory import collector_paused
 from digest.model import Message
 from digest.pages.consent import privacy_for
 from digest.pages.content import load_content
@@ -105,7 +106,8 @@ def knowledge_for(
             cfg.nickname.separators, cfg.nickname.fields, cfg.skills, cfg.language, cfg.intro_days
         )
         cache = (root / cfg.store).parent / "distill"  # per-group results, beside the store
-        return distill_store(public, cfg.tags, dict(cfg.points), privacy, people, cache)
+        with collector_paused():
+            return distill_store(public, cfg.tags, dict(cfg.points), privacy, people, cache)
 
 
 def content_cache(root: Path, cfg: DigestConfig) -> Path:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.errors import InputError
+from digest.memory import collector_paused
 from digest.model import Message
 from digest.sources import REGISTRY, Registry, Source
 from digest.sources.base import check_size
@@ -114,7 +113,7 @@ def import_file(
     def warn(where: str, message: str) -> None:
         report.warnings.append(f"{path}: {where}: {message}")
 
-    with transaction(store), _collector_paused():
+    with transaction(store), collector_paused():
         for chat in source.read(path, warn):
             messages = chat.messages if progress is None else _counting(chat.messages, path, progress)
             report.chats.append(store.add_messages(chat.group, messages))
@@ -128,19 +127,6 @@ def _file_stat(path: Path) -> tuple[int, int] | None:
         return None
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Importing allocates millions of objects and frees none in cycles: the cyclic garbage
-    collector would only walk them again and again."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _counting(messages: Iterable[Message], path: Path, progress: Callable[[str], None]) -> Iterator[Message]:

@@ -46,6 +46,7 @@ from digest.distill.qa import distill_group, few_reply_links
 from digest.distill.resources import Resource, Share, find_resources, resource_contributions
 from digest.distill.scoring import contributions
 from digest.distill.threads import WINDOW, reconstruct
+from digest.memory import collector_paused
 from digest.model import QA, Answer, Attachment, Contribution, Group, Kind, Message, Reaction
 from digest.store import Store
 
@@ -211,7 +212,8 @@ def _distill_file(database: str, group: Group, rules: Rules) -> bytes:
     comes back pickled as the cache keeps it (quick to load)."""
     conn = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return PartCache.dumps(distill_part(read_group(Store(conn), group, rules), rules))
+        with collector_paused():
+            return PartCache.dumps(distill_part(read_group(Store(conn), group, rules), rules))
     finally:
         conn.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copyreg
 import hashlib
-import io
 import os
 import pickle
 import re
@@ -214,15 +213,13 @@ class ParseCache:
             del self.entries[key]
         if not (self.changed or gone):
             return
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = {**copyreg.dispatch_table, Document: _document_args}
-        pickler.dump(self.entries)
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.file.name}.", dir=self.file.parent)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(buffer.getvalue())
+            with os.fdopen(fd, "wb") as fh:  # straight into the file: no second copy in memory
+                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = {**copyreg.dispatch_table, Document: _document_args}
+                pickler.dump(self.entries)
             os.replace(tmp, self.file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
