@@ -22,7 +22,7 @@ from digest.pages.content import load_content
 from digest.pages.drafts import DraftReport, write_drafts
 from digest.pages.frontmatter import parsed_cache
 from digest.pages.templates import Templates
-from digest.pipeline import FileReport, expand, import_file
+from digest.pipeline import FileReport, expand, import_files
 from digest.sources import Registry, Source, registry_for
 from digest.sources.base import check_size
 from digest.store import Store, open_store
@@ -67,8 +67,8 @@ def import_paths(
     """Import files and folders, one line per file; unrecognised files in folders are listed."""
     reports: list[FileReport] = []
     skipped: list[Path] = []
-    for path in expand(paths, registry, skipped):
-        report = import_file(store, path, source, lambda line: echo(line, err=True), registry)
+    files = list(expand(paths, registry, skipped))
+    for report in import_files(store, files, source, lambda line: echo(line, err=True), registry):
         reports.append(report)
         for warning in report.warnings:
             echo(f"warning: {warning}", err=True)

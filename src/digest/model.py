@@ -43,9 +43,14 @@ class Group:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Message:
-    """One chat message as imported, keyed by (platform, group_id, id)."""
+    """One chat message as imported, keyed by (platform, group_id, id).
+
+    Never changed after it is made, like every record here (``dataclasses.replace`` makes a
+    changed copy); not declared frozen only because a frozen record costs three times as much
+    to create, and imports and distillation create millions.
+    """
 
     platform: str
     group_id: str

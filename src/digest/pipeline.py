@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import pickle
+import queue
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.context import SpawnContext
+from multiprocessing.queues import Queue
 from pathlib import Path
+from typing import Any
 
 from digest.errors import InputError
 from digest.memory import collector_paused
-from digest.model import Message
+from digest.model import Group
 from digest.sources import REGISTRY, Registry, Source
 from digest.sources.base import check_size
-from digest.store import ChatStats, Store, transaction
+from digest.store import BATCH, ChatStats, Row, Store, Tally, batched, transaction
 
 IGNORED_NAMES = frozenset({".gitkeep", ".DS_Store", "Thumbs.db"})
 
@@ -83,6 +91,10 @@ def content_hash(path: Path) -> str:
 
 
 PROGRESS_EVERY = 100_000
+PARALLEL_BYTES = 64 << 20
+"""From this many bytes of exports to read, worker processes parse them while SQLite writes."""
+QUEUE_BATCHES = 64
+"""Batches of rows a worker may read ahead of the writer (about 300,000 messages)."""
 
 
 def import_file(
@@ -96,29 +108,215 @@ def import_file(
 
     ``progress`` hears a short line every 100,000 messages of a long import.
     """
-    check_size(path)  # also when the format is forced and detection did not look at the file
-    source = source or registry.detect(path)
-    report = FileReport(path=path, format=source.name)
-    stat = _file_stat(path)
-    if stat is not None and store.is_unchanged(str(path), *stat):
-        report.unchanged = True  # the very file imported before: not even read again
-        return report
-    sha = content_hash(path)
+    return next(import_files(store, [path], source, progress, registry))
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[Path],
+    source: Source | None = None,
+    progress: Callable[[str], None] | None = None,
+    registry: Registry = REGISTRY,
+) -> Iterator[FileReport]:
+    """Import exports in order, each in one transaction, yielding a report as each is done.
+
+    Files imported before (same path, size and time, or same content) are skipped. When
+    many megabytes are to be read, worker processes parse the exports ahead (one per core)
+    and hand rows to this process, which only writes them: parsing and writing overlap.
+    """
+    todo: list[tuple[Path, Source, FileReport, tuple[int, int] | None]] = []
+    for path in paths:
+        check_size(path)  # also when the format is forced and detection did not look at the file
+        chosen = source or registry.detect(path)
+        report = FileReport(path=path, format=chosen.name)
+        stat = _file_stat(path)
+        if stat is not None and store.is_unchanged(str(path), *stat):
+            report.unchanged = True  # the very file imported before: not even read again
+        todo.append((path, chosen, report, stat))
+    readers = _Readers(
+        [(path, chosen) for path, chosen, report, _stat in todo if not report.unchanged],
+        parallel=sum(_size(path) for path, _c, report, _s in todo if not report.unchanged) >= PARALLEL_BYTES,
+    )
+    try:
+        for path, chosen, report, stat in todo:
+            if not report.unchanged:
+                _import(store, readers.take(path, chosen), report, stat, progress)
+            yield report
+    finally:
+        readers.close()
+
+
+def _import(
+    store: Store,
+    reader: _Reader,
+    report: FileReport,
+    stat: tuple[int, int] | None,
+    progress: Callable[[str], None] | None,
+) -> None:
+    sha = reader.sha()
     if store.is_imported(sha):
+        reader.close()
         if stat is not None:
-            store.remember_import(sha, str(path), source.name, 0, *stat)
+            store.remember_import(sha, str(report.path), report.format, 0, *stat)
         report.unchanged = True
-        return report
-
-    def warn(where: str, message: str) -> None:
-        report.warnings.append(f"{path}: {where}: {message}")
-
+        return
     with transaction(store), collector_paused():
-        for chat in source.read(path, warn):
-            messages = chat.messages if progress is None else _counting(chat.messages, path, progress)
-            report.chats.append(store.add_messages(chat.group, messages))
-        store.remember_import(sha, str(path), source.name, report.parsed, *(stat or (None, None)))
-    return report
+        for group, rows, tally in reader.chats():
+            counted = rows if progress is None else _counting(rows, report.path, progress)
+            report.chats.append(store.add_rows(group, counted, tally))
+        report.warnings.extend(reader.warnings)
+        store.remember_import(sha, str(report.path), report.format, report.parsed, *(stat or (None, None)))
+
+
+class _Reader:
+    """One export read in this process: its content hash, then each chat's rows."""
+
+    def __init__(self, path: Path, source: Source) -> None:
+        self.path = path
+        self.source = source
+        self.warnings: list[str] = []
+
+    def sha(self) -> str:
+        return content_hash(self.path)
+
+    def chats(self) -> Iterator[tuple[Group, Iterator[Row], Tally]]:
+        """Each chat: its group, its rows, and their tally (complete once the rows are read)."""
+
+        def warn(where: str, message: str) -> None:
+            self.warnings.append(f"{self.path}: {where}: {message}")
+
+        for chat in self.source.read(self.path, warn):
+            tally = Tally()
+            yield chat.group, map(tally.row, chat.messages), tally
+
+    def close(self) -> None:
+        pass
+
+
+class _WorkerReader(_Reader):
+    """One export read by a worker process (:func:`_read_export`), rows passed by a queue."""
+
+    def __init__(self, path: Path, source: Source, context: SpawnContext) -> None:
+        super().__init__(path, source)
+        self._done = False
+        self._queue: Queue[tuple[str, Any]] = context.Queue(QUEUE_BATCHES)
+        self._process = context.Process(target=_read_export, args=(path, source, self._queue), daemon=True)
+        self._process.start()
+
+    def _get(self) -> tuple[str, Any]:
+        while True:
+            try:
+                kind, value = self._queue.get(timeout=1.0)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    code = self._process.exitcode
+                    raise InputError(self.path, f"the reader stopped (exit code {code})") from None
+                continue
+            if kind == "error":
+                raise _rebuild(self.path, value)
+            return kind, value
+
+    def sha(self) -> str:
+        kind, value = self._get()
+        assert kind == "sha"
+        return str(value)
+
+    def chats(self) -> Iterator[tuple[Group, Iterator[Row], Tally]]:
+        while True:
+            kind, value = self._get()
+            if kind == "done":
+                self.warnings.extend(value)
+                self._done = True
+                self.close()
+                return
+            assert kind == "chat"
+            tally = Tally()
+            yield value, self._rows(tally), tally
+
+    def _rows(self, tally: Tally) -> Iterator[Row]:
+        while True:
+            kind, value = self._get()
+            if kind == "end":
+                tally.merge(value)
+                return
+            yield from value
+
+    def close(self) -> None:
+        """Wait for the worker, or stop it if its export is not read to the end (skipped)."""
+        if not self._done:
+            self._process.kill()
+        self._process.join()
+        self._queue.close()
+
+
+class _Readers:
+    """The readers of the files to import, started ahead in worker processes when it pays."""
+
+    def __init__(self, files: list[tuple[Path, Source]], parallel: bool) -> None:
+        self._waiting = [(path, source) for path, source in files]
+        self._started: dict[Path, _Reader] = {}
+        self._jobs = (os.cpu_count() or 1) if parallel else 0
+        self._context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._waiting and len(self._started) < self._jobs:
+            path, source = self._waiting[0]
+            if not _picklable(source):
+                break  # read in this process when its turn comes
+            self._waiting.pop(0)
+            self._started[path] = _WorkerReader(path, source, self._context)
+
+    def take(self, path: Path, source: Source) -> _Reader:
+        reader = self._started.pop(path, None)
+        if reader is None:
+            self._waiting = [w for w in self._waiting if w[0] != path]
+            reader = _Reader(path, source)
+        self._fill()
+        return reader
+
+    def close(self) -> None:
+        for reader in self._started.values():
+            reader.close()
+        self._started.clear()
+
+
+def _read_export(path: Path, source: Source, out: Queue[tuple[str, Any]]) -> None:
+    """In a worker process: the content hash of an export, then its chats as batches of rows."""
+    try:
+        reader = _Reader(path, source)
+        out.put(("sha", reader.sha()))
+        with collector_paused():
+            for group, rows, tally in reader.chats():
+                out.put(("chat", group))
+                for batch in batched(rows, BATCH):
+                    out.put(("rows", batch))
+                out.put(("end", tally))
+        out.put(("done", reader.warnings))
+    except InputError as exc:
+        out.put(("error", (exc.detail, exc.where)))
+    except BaseException as exc:  # a bug, not bad input: the writer shows it whole
+        out.put(("error", "".join(traceback.format_exception(exc))))
+
+
+def _rebuild(path: Path, error: tuple[str, str | None] | str) -> Exception:
+    if isinstance(error, tuple):
+        return InputError(path, error[0], error[1])
+    return RuntimeError(f"reading {path} failed:\n{error}")
+
+
+def _picklable(source: Source) -> bool:
+    try:
+        pickle.dumps(source)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def _file_stat(path: Path) -> tuple[int, int] | None:
@@ -129,8 +327,8 @@ def _file_stat(path: Path) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _counting(messages: Iterable[Message], path: Path, progress: Callable[[str], None]) -> Iterator[Message]:
-    for count, message in enumerate(messages, 1):
+def _counting(rows: Iterable[Row], path: Path, progress: Callable[[str], None]) -> Iterator[Row]:
+    for count, row in enumerate(rows, 1):
         if count % PROGRESS_EVERY == 0:
             progress(f"{path}: {count:,} messages read")
-        yield message
+        yield row

@@ -9,21 +9,21 @@ adds or changes one of its messages: distillation caches its results per group a
 
 from __future__ import annotations
 
-import queue
 import sqlite3
-import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from digest.model import Attachment, Group, Kind, Message, Reaction, member_key
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -41,16 +41,7 @@ CREATE TABLE IF NOT EXISTS messages (
     gid INTEGER NOT NULL,
     id TEXT NOT NULL,
     ts REAL NOT NULL,
-    utc_offset INTEGER NOT NULL,
-    author_id TEXT NOT NULL,
-    author_name TEXT NOT NULL,
-    text TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    reply_to TEXT,
-    reactions BLOB,
-    attachments BLOB,
-    edited REAL,
-    forwarded_from TEXT,
+    body BLOB NOT NULL,
     UNIQUE (gid, id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_time ON messages (gid, ts);
@@ -70,18 +61,41 @@ CREATE TABLE IF NOT EXISTS imports (
 );
 """
 BATCH = 5000
-_UPDATED = (
-    *("ts", "utc_offset", "author_id", "author_name", "text", "kind", "reply_to"),
-    *("reactions", "attachments", "edited", "forwarded_from"),
-)
-_COLUMNS = ", ".join(("id", *_UPDATED))
+Row = tuple[str, float, bytes]
+"""A message as stored (without its group): id, time, and the rest as one JSON array
+(``_body``): one value to bind instead of eleven is what makes writing fast."""
 _UPSERT = (
-    f"INSERT INTO messages (gid, {_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
-    + ", ".join(f"{c}=excluded.{c}" for c in _UPDATED)
+    "INSERT INTO messages (gid, id, ts, body) VALUES ({gid}, ?, ?, ?) "
+    "ON CONFLICT DO UPDATE SET ts = excluded.ts, body = excluded.body "
     # only a real change counts (and bumps the group's revision): re-importing is not one
-    + " WHERE "
-    + " OR ".join(f"excluded.{c} IS NOT {c}" for c in _UPDATED)
+    "WHERE excluded.ts IS NOT ts OR excluded.body IS NOT body"
 )
+
+
+@dataclass(slots=True)
+class Tally:
+    """What the rows of one chat hold, counted where they are made (perhaps another process)."""
+
+    parsed: int = 0
+    replies: int = 0
+    authors: set[str] = field(default_factory=set)
+    names: set[tuple[str, str]] = field(default_factory=set)
+
+    def row(self, m: Message) -> Row:
+        """The store's row of ``m``, counted."""
+        self.parsed += 1
+        if m.reply_to is not None:
+            self.replies += 1
+        self.names.add((m.author_id, m.author_name))
+        if m.author_id and m.kind is not Kind.SERVICE:
+            self.authors.add(m.author_id)
+        return message_row(m)
+
+    def merge(self, other: Tally) -> None:
+        self.parsed += other.parsed
+        self.replies += other.replies
+        self.authors |= other.authors
+        self.names |= other.names
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,40 +137,25 @@ class Store:
         return int(row[0]) if row else -1
 
     def add_messages(self, group: Group, messages: Iterable[Message]) -> ChatStats:
-        """Upsert a stream of messages of one group; a later export's copy wins.
+        """Upsert a stream of messages of one group; a later export's copy wins."""
+        tally = Tally()
+        return self.add_rows(group, map(tally.row, messages), tally)
 
-        Rows are written by a second thread while this one reads the export: SQLite releases
-        the interpreter lock while it works, so parsing and writing overlap.
-        """
+    def add_rows(self, group: Group, rows: Iterable[Row], tally: Tally) -> ChatStats:
+        """Upsert rows of one group, batch by batch; ``tally`` counts them as they are read."""
         gid = self.upsert_group(group)
         before = self.count(group)
         changes = self.conn.total_changes
-        parsed = replies = 0
-        authors: set[str] = set()
-        names: set[tuple[str, str]] = set()
-        writer = _Writer(self.conn)
-        batch: list[tuple[object, ...]] = []
-        try:
-            for message in messages:
-                parsed += 1
-                if message.reply_to is not None:
-                    replies += 1
-                names.add((message.author_id, message.author_name))
-                if message.author_id and message.kind is not Kind.SERVICE:
-                    authors.add(message.author_id)
-                batch.append(_row(gid, message))
-                if len(batch) >= BATCH:
-                    writer.put(batch)
-                    batch = []
-            writer.put(batch)
-        finally:
-            writer.close()
+        upsert = _UPSERT.format(gid=int(gid))  # the group's row number, our own integer
+        for batch in batched(rows, BATCH):
+            self.conn.executemany(upsert, batch)
         if self.conn.total_changes != changes:
             self.conn.execute("UPDATE groups SET revision = revision + 1 WHERE gid = ?", (gid,))
         self.conn.executemany(
-            "INSERT OR IGNORE INTO authors VALUES (?, ?, ?)", ((group.platform, a, n) for a, n in names)
+            "INSERT OR IGNORE INTO authors VALUES (?, ?, ?)",
+            ((group.platform, a, n) for a, n in sorted(tally.names)),
         )
-        return ChatStats(group, parsed, self.count(group) - before, len(authors), replies)
+        return ChatStats(group, tally.parsed, self.count(group) - before, len(tally.authors), tally.replies)
 
     def remember_import(
         self,
@@ -216,7 +215,7 @@ class Store:
         for each in self.groups() if group is None else [group]:
             gid = self._gid(each)
             rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM messages WHERE gid = ? ORDER BY ts, length(id), id", (gid,)
+                "SELECT id, ts, body FROM messages WHERE gid = ? ORDER BY ts, length(id), id", (gid,)
             )
             for row in rows:
                 yield _message(each, row)
@@ -232,38 +231,6 @@ class Store:
     def latest_timestamp(self) -> datetime | None:
         row = self.conn.execute("SELECT max(ts) FROM messages").fetchone()
         return datetime.fromtimestamp(row[0], tz=UTC) if row and row[0] is not None else None
-
-
-class _Writer:
-    """A thread that writes batches of rows while the caller prepares the next ones."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        self._queue: queue.Queue[list[tuple[object, ...]] | None] = queue.Queue(maxsize=4)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="digest-store-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (rows := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    self._conn.executemany(_UPSERT, rows)
-                except BaseException as exc:  # handed to the caller in close()
-                    self._error = exc
-
-    def put(self, rows: list[tuple[object, ...]]) -> None:
-        if self._error is not None:
-            raise self._error
-        if rows:
-            self._queue.put(rows)
-
-    def close(self) -> None:
-        """Wait for every batch to be written; raise what the writer met."""
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
 
 
 @contextmanager
@@ -302,23 +269,29 @@ def transaction(store: Store) -> Iterator[Store]:
     store.conn.execute("COMMIT")
 
 
-def _row(gid: int, m: Message) -> tuple[object, ...]:
+def message_row(m: Message) -> Row:
+    """A message as the store's row (without its group): what an import sends to SQLite."""
     offset = m.timestamp.utcoffset()
-    return (
-        gid,
-        m.id,
-        m.timestamp.timestamp(),
+    body = (
         int(offset.total_seconds()) if offset else 0,
         m.author_id,
         m.author_name,
         m.text,
         m.kind.value,
         m.reply_to,
-        orjson.dumps([[r.emoji, r.count, list(r.author_ids)] for r in m.reactions]) if m.reactions else None,
-        orjson.dumps([[a.kind, a.name] for a in m.attachments]) if m.attachments else None,
+        [[r.emoji, r.count, list(r.author_ids)] for r in m.reactions] if m.reactions else None,
+        [[a.kind, a.name] for a in m.attachments] if m.attachments else None,
         m.edited.timestamp() if m.edited else None,
         m.forwarded_from,
     )
+    return m.id, m.timestamp.timestamp(), orjson.dumps(body)
+
+
+def batched(items: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    """Lists of up to ``size`` items, in order."""
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 _ZONES: dict[int, timezone] = {0: UTC}
@@ -331,44 +304,24 @@ def _zone(offset: int) -> timezone:
     return zone
 
 
-def _message(group: Group, row: tuple[object, ...]) -> Message:
-    (
-        msg_id,
-        ts,
-        offset,
-        author_id,
-        author_name,
-        text,
-        kind,
-        reply_to,
-        reactions,
-        attachments,
-        edited,
-        forwarded,
-    ) = row
-    tz = _zone(int(offset))  # type: ignore[call-overload]
+def _message(group: Group, row: tuple[Any, ...]) -> Message:
+    msg_id, ts, body = row
+    offset, author_id, author_name, text, kind, reply_to, reactions, attachments, edited, forwarded = (
+        orjson.loads(body)
+    )
+    tz = _zone(offset)
     return Message(
         platform=group.platform,
         group_id=group.id,
-        id=str(msg_id),
-        timestamp=datetime.fromtimestamp(float(ts), tz=tz),  # type: ignore[arg-type]
-        author_id=str(author_id),
-        author_name=str(author_name),
-        text=str(text),
-        kind=Kind(str(kind)),
-        reply_to=str(reply_to) if reply_to is not None else None,
-        reactions=tuple(
-            Reaction(e, int(c), tuple(a))
-            for e, c, a in orjson.loads(reactions)  # type: ignore[arg-type]
-        )
-        if reactions
-        else (),
-        attachments=tuple(
-            Attachment(k, n)
-            for k, n in orjson.loads(attachments)  # type: ignore[arg-type]
-        )
-        if attachments
-        else (),
-        edited=datetime.fromtimestamp(float(edited), tz=tz) if edited is not None else None,  # type: ignore[arg-type]
-        forwarded_from=str(forwarded) if forwarded is not None else None,
+        id=msg_id,
+        timestamp=datetime.fromtimestamp(ts, tz=tz),
+        author_id=author_id,
+        author_name=author_name,
+        text=text,
+        kind=Kind(kind),
+        reply_to=reply_to,
+        reactions=tuple(Reaction(e, c, tuple(a)) for e, c, a in reactions) if reactions else (),
+        attachments=tuple(Attachment(k, n) for k, n in attachments) if attachments else (),
+        edited=datetime.fromtimestamp(edited, tz=tz) if edited is not None else None,
+        forwarded_from=forwarded,
     )
