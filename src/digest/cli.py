@@ -86,7 +86,7 @@ def distill_command(refresh: str | None, yes: bool, config_file: Path) -> None:
         return
     from digest import commands
 
-    commands.run_distill(config_file, _echo)
+    commands.run_distill_if_changed(config_file, _echo)
 
 
 @main.command("build")

@@ -89,9 +89,15 @@ def _report_skipped(skipped: list[Path], echo: Echo) -> None:
 
 
 def knowledge_for(
-    root: Path, cfg: DigestConfig, echo: Echo | None = None, *, docs_dir: Path | None = None
+    root: Path,
+    cfg: DigestConfig,
+    echo: Echo | None = None,
+    *,
+    docs_dir: Path | None = None,
+    imported: bool = False,
 ) -> Knowledge:
-    """Bring the store up to date with the exports, then distill it (nothing is written).
+    """Bring the store up to date with the exports (unless ``imported`` just now), then distill
+    it (nothing is written).
 
     Redaction and the consent recorded in ``docs_dir`` (default: ``content/`` beside
     mkdocs.yml) apply as messages are read, before anything else sees them.
@@ -100,7 +106,8 @@ def knowledge_for(
     with parsed_cache(content_cache(root, cfg)):
         privacy = privacy_for(cfg, docs_dir if docs_dir is not None else root / "content")
     with open_store(root / cfg.store) as store:
-        import_exports(root, cfg, store, out)
+        if not imported:
+            import_exports(root, cfg, store, out)
         public = public_store(store, cfg.groups.publish, cfg.groups.private)
         people = ProfileRules.of(
             cfg.nickname.separators, cfg.nickname.fields, cfg.skills, cfg.language, cfg.intro_days
@@ -115,13 +122,14 @@ def content_cache(root: Path, cfg: DigestConfig) -> Path:
     return (root / cfg.store).parent / "content.pickle"
 
 
-def run_distill(config_file: Path, echo: Echo) -> tuple[Knowledge, DraftReport]:
-    """Import, distill, and write new or grown drafts into content/ (never over an edit)."""
+def run_distill(config_file: Path, echo: Echo, imported: bool = False) -> tuple[Knowledge, DraftReport]:
+    """Import (unless ``imported`` just now), distill, and write new or grown drafts into
+    content/ (never over an edit)."""
     mk, cfg = settings.load(config_file)
     root = config_file.resolve().parent
     docs = Path(mk.docs_dir)
     with parsed_cache(content_cache(root, cfg)):
-        knowledge = knowledge_for(root, cfg, echo, docs_dir=docs)
+        knowledge = knowledge_for(root, cfg, echo, docs_dir=docs, imported=imported)
         content = load_content(docs, cfg.qa_dir, cfg.members_dir)
         templates = Templates(cfg.language, root / "site_templates")
         manifest = (root / cfg.store).parent / "drafts.json"  # what each draft was made from
@@ -131,6 +139,36 @@ def run_distill(config_file: Path, echo: Echo) -> tuple[Knowledge, DraftReport]:
         f"{len(knowledge.unanswered)} unanswered, {len(knowledge.members)} members; {report.summary()}"
     )
     return knowledge, report
+
+
+def run_distill_if_changed(config_file: Path, echo: Echo) -> DraftReport | None:
+    """``digest distill``: :func:`run_distill`, unless nothing it reads changed since it last ran
+    to the end (no message, no file under content/ or site_templates/, no setting): then it
+    only says so (and returns None)."""
+    from digest import inputs
+
+    mk, cfg = settings.load(config_file)
+    root = config_file.resolve().parent
+    folders = [Path(mk.docs_dir), root / "site_templates"]
+    stamp = (root / cfg.store).parent / "distilled.json"
+    with open_store(root / cfg.store) as store:
+        import_exports(root, cfg, store, echo)
+        before = inputs.fingerprint(store, config_file, folders)
+    summary = inputs.unchanged_since(stamp, before)
+    if summary is not None:
+        echo(f"nothing new since the last distill: {summary}")
+        return None
+    lines: list[str] = []
+
+    def keep(line: str, err: bool = False) -> None:
+        if not err:
+            lines.append(line)
+        echo(line, err=err)
+
+    _knowledge, report = run_distill(config_file, keep, imported=True)
+    with open_store(root / cfg.store) as store:  # content/ as this run left it
+        inputs.remember(stamp, inputs.fingerprint(store, config_file, folders), lines[-1])
+    return report
 
 
 def run_build(config_file: Path, strict: bool, echo: Echo) -> Path:
@@ -188,7 +226,7 @@ def run_serve(config_file: Path, dev_addr: str, echo: Echo) -> None:
     """Distill once, then hand over to MkDocs' live-reloading server."""
     from mkdocs.commands.serve import serve
 
-    run_distill(config_file, echo)
+    run_distill_if_changed(config_file, echo)
     serve(config_file=str(config_file), dev_addr=dev_addr)
 
 
