@@ -133,6 +133,7 @@ def test_many_pages_use_worker_processes_and_find_the_same(
     shutil.copytree(FIXTURE, root)
     serial = [str(p) for p in check.check(root / "mkdocs.yml").problems]
     monkeypatch.setattr(check, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(check, "PARALLEL_CORES", 1)
     assert [str(p) for p in check.check(root / "mkdocs.yml").problems] == serial
 
 

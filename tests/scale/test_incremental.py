@@ -12,7 +12,7 @@ from digest.distill import distill_store, pergroup
 from digest.model import Group, Kind, Message
 from digest.pages.content import load_content
 from digest.pages.drafts import write_drafts
-from digest.pages.frontmatter import parse, parsed_cache
+from digest.pages.frontmatter import Document, parse, parsed_cache
 from digest.pages.templates import Templates
 from digest.pipeline import import_file
 from digest.store import Store, open_store
@@ -174,12 +174,18 @@ def test_parse_cache_returns_what_parsing_returns(tmp_path: Path) -> None:
     page = tmp_path / "p.md"
     page.write_text("---\nid: a\ntitle: One\n---\n\nBody\n", encoding="utf-8")
     cache = tmp_path / "content.pickle"
+
+    def seen(doc: Document) -> tuple[object, ...]:
+        return (doc.path, doc.meta, doc.body, doc.body_line, dict(doc.lines))
+
     with parsed_cache(cache):
         first = parse(page)
-    assert first == parse(page)
+    assert seen(first) == seen(parse(page))
     with parsed_cache(cache) as parsed:
-        assert parse(page) == first
+        cached = parse(page)
         assert not parsed.changed  # read from the cache file
+        assert cached.body_text is None and cached.key_lines is None  # only the front matter kept
+        assert seen(cached) == seen(first)  # the body and key lines are read again when asked
     page.write_text("---\nid: a\ntitle: Two, longer\n---\n\nBody\n", encoding="utf-8")
     with parsed_cache(cache):
         assert parse(page).meta["title"] == "Two, longer"

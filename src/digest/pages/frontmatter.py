@@ -28,14 +28,42 @@ _SPANNING = ("while scanning a quoted scalar", "while parsing a flow")
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One content file: its front matter, its body, and where the body starts."""
+    """One content file: its front matter, its body, and where the body starts.
+
+    A document kept between runs (:class:`ParseCache`) holds only its front matter: the body
+    and the line of each key are read from the file again when asked for (a community of
+    50,000 pages would otherwise keep every page in memory).
+    """
 
     path: Path
     meta: dict[str, Any]
-    body: str
+    body_text: str | None  # None: not kept, see ``body``
     body_line: int  # 1-based line number where the body starts
-    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
-    """Line of each front-matter key: ``key``, ``key.sub`` (nested) and ``key[0]`` (list items)."""
+    key_lines: Mapping[str, int] | None = field(default=None, compare=False)
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter."""
+        if self.body_text is not None:
+            return self.body_text
+        return self._again().body_text or ""
+
+    @property
+    def lines(self) -> Mapping[str, int]:
+        """Line of each front-matter key: ``key``, ``key.sub`` (nested) and ``key[0]`` (list items)."""
+        if self.key_lines is not None:
+            return self.key_lines
+        return self._again().key_lines or {}
+
+    def slim(self) -> Document:
+        """This document without its body and key lines (read again when needed)."""
+        return Document(self.path, self.meta, None, self.body_line, None)
+
+    def _again(self) -> Document:
+        try:
+            return _parse(self.path)
+        except (OSError, ContentError):  # gone or broken since it was read: nothing more to say
+            return Document(self.path, self.meta, "", self.body_line, {})
 
     @property
     def edited(self) -> bool:
@@ -67,7 +95,7 @@ def _parse(path: Path, text: str | None = None) -> Document:
         except UnicodeDecodeError as exc:
             raise ContentError(path, 1, f"not UTF-8 text ({exc.reason})") from None
     if not text.startswith("---"):
-        return Document(path, {}, text, 1)
+        return Document(path, {}, text, 1, {})
     first = text.find("\n")
     closing = _FENCE.search(text, first + 1 if first >= 0 else len(text))
     if first < 0 or closing is None:
@@ -97,6 +125,9 @@ _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when
 
 def _load(block: str) -> tuple[Any, dict[str, int]]:
     """``yaml.safe_load`` of a front-matter block, plus the file line of every key."""
+    simple = _load_simple(block)
+    if simple is not None:
+        return simple
     loader = _SafeLoader(block)
     try:
         node = loader.get_single_node()
@@ -107,6 +138,141 @@ def _load(block: str) -> tuple[Any, dict[str, int]]:
     if isinstance(node, yaml.MappingNode):
         _key_lines(node, "", lines, depth=2)
     return data, lines
+
+
+class _NotSimple(Exception):
+    """The block is outside the subset :func:`_load_simple` reads: YAML itself must read it."""
+
+
+_NOT_TEXT = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"
+"""What YAML does not read as itself on one line: control characters, line and paragraph
+separators, the byte order mark, surrogates and non-characters."""
+
+
+def _text_but(excluded: str) -> str:
+    """A character class: what YAML reads as itself on one line, but ``excluded``."""
+    return f"[^{_NOT_TEXT}{re.escape(excluded)}]"
+
+
+_PLAIN_FIRST = _text_but(" -?:,[]{}#&*!|>'\"%@`")  # no indicator starts a plain scalar
+_PLAIN_MORE = _text_but(" :")
+_IN_SINGLE = _text_but("'")
+_IN_DOUBLE = _text_but(chr(34) + chr(92))  # no escape sequence
+_PLAIN = rf"{_PLAIN_FIRST}{_PLAIN_MORE}*+(?:(?: (?!#|$)|:(?! |$)){_PLAIN_MORE}*+)*+"
+"""A plain scalar on one line: no indicator first, no ``: `` or `` #``, no space or ``:`` last."""
+_SCALAR = rf"({_PLAIN})|'({_IN_SINGLE}*+(?:''{_IN_SINGLE}*+)*+)'|" + rf'"({_IN_DOUBLE}*+)"'
+_LINE = re.compile(rf"(?:([A-Za-z_][A-Za-z0-9_-]{{0,99}}):(?: (?:{_SCALAR}))?|( *)- (?:{_SCALAR}))?")
+"""A ``key: scalar`` line, a ``key:`` line, a block list item, or an empty line; each scalar
+plain, single-quoted or double-quoted (a group each)."""
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
+)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+_OPEN = object()
+"""A ``key:`` line's value in :data:`_READ_LINES`: nothing yet, block list items may follow."""
+_READ_LINES: dict[str, tuple[str | None, str | None, Any]] = {}
+"""Lines read before, as (key, item indent, value): front matter repeats many of its lines
+(``status: draft``, a tag, a member id), and every value is immutable."""
+_READ_LINES_FOR: list[tuple[int, int]] = []  # the resolver table the lines were read with
+_READ_LINES_MAX = 50_000
+
+
+def _load_simple(block: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """What :func:`_load` returns, read line by line without YAML's parser, for the front matter
+    digest writes and most curators keep: ``key: scalar`` lines and block lists of scalars.
+
+    A scalar is plain, single-quoted, or double-quoted without escapes, on one line; plain ones
+    are typed by YAML's own resolvers and constructors. Anything else (nesting, flow
+    collections, comments, anchors, tags, multi-line scalars, duplicate keys, ...) returns None
+    and YAML reads the block, so the result and every error stay YAML's.
+    """
+    resolvers = _SafeLoader.yaml_implicit_resolvers
+    if None in resolvers:
+        return None  # a resolver for any first character: not the table this reader knows
+    table = (id(resolvers), sum(map(len, resolvers.values())))
+    if [table] != _READ_LINES_FOR or len(_READ_LINES) > _READ_LINES_MAX:
+        _READ_LINES.clear()
+        _READ_LINES_FOR[:] = [table]
+    meta: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    open_key: str | None = None  # the last key had no value: block list items may follow
+    items: list[Any] | None = None
+    indent: str | None = None
+    for number, line in enumerate(block.split("\n"), 2):  # the block starts on line 2
+        read = _READ_LINES.get(line)
+        if read is None:
+            try:
+                read = _READ_LINES[line] = _read_line(line, resolvers)
+            except _NotSimple:
+                return None
+        key, item_indent, value = read
+        if key is not None:
+            if key in meta:
+                return None
+            lines[key] = number
+            if value is _OPEN:
+                meta[key] = None
+                open_key, items = key, None
+            else:
+                meta[key] = value
+                open_key = None
+        elif item_indent is not None:
+            if open_key is None:
+                return None
+            if items is None:
+                items = meta[open_key] = []
+                indent = item_indent
+            elif item_indent != indent:
+                return None
+            lines[f"{open_key}[{len(items)}]"] = number
+            items.append(value)
+    return (meta, lines) if meta else None
+
+
+def _read_line(line: str, resolvers: Mapping[Any, Any]) -> tuple[str | None, str | None, Any]:
+    """One front-matter line as (key, item indent, value); raises _NotSimple for any other."""
+    match = _LINE.fullmatch(line)
+    if match is None:
+        raise _NotSimple
+    key, plain, single, double, item_indent, item_plain, item_single, item_double = match.groups()
+    if key is not None:
+        if _resolve(key, resolvers) != _STR:
+            raise _NotSimple
+        if plain is None and single is None and double is None:
+            return key, None, _OPEN
+        return key, None, _scalar(plain, single, double, resolvers)
+    if item_indent is not None:
+        return None, item_indent, _scalar(item_plain, item_single, item_double, resolvers)
+    return None, None, None  # an empty line
+
+
+def _scalar(plain: str | None, single: str | None, double: str | None, resolvers: Mapping[Any, Any]) -> Any:
+    """A scalar as YAML's safe loader constructs it, from the one of its three forms given."""
+    if single is not None:
+        return single.replace("''", "'")
+    if double is not None:
+        return double
+    assert plain is not None
+    tag = _resolve(plain, resolvers)
+    if tag == _STR:
+        return plain
+    if tag not in _SCALAR_TAGS:
+        raise _NotSimple
+    try:
+        return _SafeLoader.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, plain))
+    except Exception:  # whatever YAML makes of it, it says so itself
+        raise _NotSimple from None
+
+
+def _resolve(text: str, resolvers: Mapping[Any, Any]) -> str:
+    """The tag YAML's implicit resolvers give a plain scalar (as ``Resolver.resolve`` does)."""
+    for tag, regexp in resolvers.get(text[:1], ()):
+        if regexp.match(text):
+            return str(tag)
+    return _STR
 
 
 def _key_lines(node: yaml.Node, prefix: str, lines: dict[str, int], depth: int) -> None:
@@ -197,14 +363,14 @@ class ParseCache:
         if entry is not None and entry[:2] == (stat.st_size, stat.st_mtime_ns) and entry[2].path == path:
             return entry[2]
         doc = _parse(path)
-        self.entries[key] = (stat.st_size, stat.st_mtime_ns, doc)
+        self.entries[key] = (stat.st_size, stat.st_mtime_ns, doc.slim())
         self.changed = True
         return doc
 
     def remember(self, path: Path, text: str) -> None:
         """``text`` was just written to ``path``: the next run need not parse it."""
         stat = path.stat()
-        self.entries[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, _parse(path, text))
+        self.entries[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, _parse(path, text).slim())
         self.changed = True
 
     def save(self) -> None:
@@ -228,7 +394,7 @@ class ParseCache:
 
 def _document_args(doc: Document) -> tuple[type[Document], tuple[Any, ...]]:
     """Rebuild a Document by its constructor: far faster to load than a dataclass's state."""
-    return Document, (doc.path, doc.meta, doc.body, doc.body_line, dict(doc.lines))
+    return Document, (doc.path, doc.meta, doc.body_text, doc.body_line, doc.key_lines)
 
 
 _CACHE: ContextVar[ParseCache | None] = ContextVar("digest_parse_cache", default=None)

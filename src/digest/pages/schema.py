@@ -60,7 +60,7 @@ def _is_key(value: Any) -> bool:
 
 
 def _is_list(item: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    return lambda value: isinstance(value, list) and all(item(v) for v in value)
+    return lambda value: isinstance(value, list) and all(map(item, value))
 
 
 def is_doc_path(value: Any) -> bool:
