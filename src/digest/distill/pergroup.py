@@ -22,6 +22,7 @@ import copyreg
 import hashlib
 import io
 import multiprocessing
+import operator
 import os
 import pickle
 import sqlite3
@@ -235,7 +236,7 @@ class PartCache:
         load than the generic state of frozen dataclasses)."""
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = {**copyreg.dispatch_table, **dict.fromkeys(_RECORDS, _by_constructor)}
+        pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
         pickler.dump(part)
         return buffer.getvalue()
 
@@ -300,9 +301,10 @@ def distill_parts(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {index: pool.submit(_distill_file, database, raw, rules) for index, raw, _key in todo}
             for index, _raw, key in todo:
-                pickled = futures[index].result()
+                pickled = futures.pop(index).result()  # a finished future keeps its result: let go
                 found[index] = pickle.loads(pickled)
                 parts.put(key, found[index], pickled)
+                del pickled
     else:
         for index, raw, key in todo:
             found[index] = distill_part(read_group(store, raw, rules), rules)
@@ -359,8 +361,18 @@ _RECORDS: tuple[type, ...] = (
 )
 
 
-def _by_constructor(record: Any) -> tuple[type, tuple[Any, ...]]:
-    return type(record), tuple(getattr(record, f.name) for f in fields(record))
+def _by_constructor(record_type: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    """Pickles a record of ``record_type`` as a call of its constructor with its fields."""
+    names = [f.name for f in fields(record_type)]
+    values = operator.attrgetter(*names)
+
+    def reduce(record: Any) -> tuple[type, tuple[Any, ...]]:
+        return record_type, values(record)
+
+    return reduce
+
+
+_REDUCERS = {record_type: _by_constructor(record_type) for record_type in _RECORDS}
 
 
 def _database(store: Store) -> str:

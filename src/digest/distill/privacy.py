@@ -45,6 +45,7 @@ DEFAULT_REPLACEMENT = "[redacted]"
 DEFAULT_PSEUDONYM = "Member {hash}"
 
 _URL = re.compile(URL_PATTERN, re.IGNORECASE)
+_DIGIT = re.compile(r"\d")  # every pattern below that needs a digit matches one of these
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 _EMAIL = re.compile(
@@ -155,7 +156,7 @@ class Redactor:
             text = _EMAIL.sub(self._email, text)
         if "wechat_id" in self.kinds:
             text = _WECHAT.sub(lambda m: m.group("label") + self.label("wechat_id"), text)
-        if not any(c.isdigit() for c in text):
+        if not _DIGIT.search(text):
             return text
         # Digits inside URLs are documentation ids (issues, items, questions): left alone.
         out: list[str] = []
@@ -173,7 +174,7 @@ class Redactor:
         return self.label("email")
 
     def _numbers(self, text: str) -> str:
-        if not any(c.isdigit() for c in text):
+        if not _DIGIT.search(text):
             return text
         for kind, pattern, valid in _NUMBER_CHECKS:
             if kind in self.kinds:
@@ -351,11 +352,21 @@ class Guard:
         reactions = tuple(
             replace(r, author_ids=tuple(self.author_id(a) for a in r.author_ids)) for r in message.reactions
         )
+        author_name = pseudonym if pseudonym is not None else author
+        text = self.text(message.text)
+        if (author_id, author_name, text, forwarded, reactions) == (
+            message.author_id,
+            message.author_name,
+            message.text,
+            message.forwarded_from,
+            message.reactions,
+        ):
+            return message  # most messages hold nothing to hide: no copy
         return replace(
             message,
             author_id=author_id,
-            author_name=pseudonym if pseudonym is not None else author,
-            text=self.text(message.text),
+            author_name=author_name,
+            text=text,
             forwarded_from=forwarded,
             reactions=reactions,
         )

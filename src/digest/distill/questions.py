@@ -100,11 +100,12 @@ _REQUEST = re.compile(
     r"(?:我们|咱们)(?:几点|什么时候|哪天|要不要|是不是|定了)",
     re.IGNORECASE,
 )
-_THANKS = re.compile(
-    r"谢谢|感谢|多谢|谢啦|谢了|thx|解决了|搞定了?|可以了|好了好了|成功了|明白了|懂了|学到了|"
-    r"\bthanks?\b|\bthank you\b|\bty\b|\bworks( now)?\b|\bworked\b|\bthat did it\b|\bsolved\b|\bfixed\b",
-    re.IGNORECASE,
-)
+_THANKS_ANYWHERE = r"谢谢|感谢|多谢|谢啦|谢了|thx|解决了|搞定了?|可以了|好了好了|成功了|明白了|懂了|学到了"
+_THANKS_WORDS = r"\b(?:thanks?|thank you|ty|works(?: now)?|worked|that did it|solved|fixed)\b"
+_THANKS = re.compile(f"{_THANKS_ANYWHERE}|{_THANKS_WORDS}", re.IGNORECASE)
+# The same, as two searches: each runs several times faster than the one pattern above, whose
+# word boundaries keep the regular expression engine from skipping ahead to a likely start.
+_THANKS_SPLIT = (re.compile(_THANKS_ANYWHERE, re.IGNORECASE), re.compile(_THANKS_WORDS, re.IGNORECASE))
 # "It works": the asker says a suggestion solved the problem (stronger than thanks alone).
 _WORKS = re.compile(
     r"解决了|搞定了?|可以了|成功了|好了|行了|跑通了|有效|管用|终于|"
@@ -281,7 +282,7 @@ def _strong(text: str) -> bool:
 
 def is_thanks(text: str) -> bool:
     """Does this message thank someone or report that a suggestion worked?"""
-    return bool(_THANKS.search(text))
+    return any(pattern.search(text) for pattern in _THANKS_SPLIT)
 
 
 def is_thanks_only(text: str) -> bool:

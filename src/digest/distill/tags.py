@@ -74,13 +74,19 @@ def _count(text: str, keywords: Sequence[_Keyword]) -> dict[str, float]:
     """How often each tag's keywords occur in ``text``; each word counts for one keyword only."""
     found: dict[str, float] = {}
     positions = _positions(text)
+    starts: dict[str, list[int]] = {}  # where each term occurs: a keyword is only tried there
+    for index, terms in enumerate(positions):
+        for term in terms:
+            starts.setdefault(term, []).append(index)
     taken: set[int] = set()
     lowered = text.lower()
     for kw in keywords:
         hits = 0
         n = len(kw.terms)
         if n:
-            for start in range(len(positions) - n + 1):
+            for start in starts.get(kw.terms[0], ()):
+                if start > len(positions) - n:
+                    break
                 span = range(start, start + n)
                 if taken.intersection(span):
                     continue
