@@ -92,8 +92,19 @@ def community(tmp_path: Path, files: dict[str, str]) -> Path:
             {"qa/bad.md": "---\nid: q-bad\ntags: [pandas]\n---\n"},
             "content/qa/bad.md:1: missing required key 'title'",
         ),
+        (
+            {"qa/bad.md": "---\nid: q-bad\ntitle: T\nlast_verified: 2026-02-30\n---\n"},
+            "content/qa/bad.md:4: '2026-02-30' is not a date on the calendar (day is out of range for month)",
+        ),
     ],
-    ids=["broken-yaml", "not-a-mapping", "id-collision", "merge-cycle", "deleted-required-field"],
+    ids=[
+        "broken-yaml",
+        "not-a-mapping",
+        "id-collision",
+        "merge-cycle",
+        "deleted-required-field",
+        "impossible-date",
+    ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(
     tmp_path: Path, files: dict[str, str], expected: str

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -112,12 +113,29 @@ def _parse(path: Path, text: str | None = None) -> Document:
             problem = f"{problem} {context}"
         line = 2 + (mark.line if mark is not None else 0)
         raise ContentError(path, line, f"front matter is not valid YAML: {problem}") from None
+    except ValueError as exc:  # YAML reads 2026-02-30 as a date and the calendar refuses it
+        line, value = _bad_date(block)
+        raise ContentError(path, 2 + line, f"{value!r} is not a date on the calendar ({exc})") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise ContentError(path, 2, f"front matter must be a mapping of keys, not {type(meta).__name__}")
     body_start = closing.end() + 1
     return Document(path, meta, text[body_start:], text.count("\n", 0, body_start) + 1, lines)
+
+
+_DATE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.:-])")
+
+
+def _bad_date(block: str) -> tuple[int, str]:
+    """The 0-based line of the first impossible date in a front-matter block, and the date."""
+    for number, line in enumerate(block.split("\n")):
+        for match in _DATE.finditer(line):
+            try:
+                date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return number, match.group(0)
+    return 0, "a value"
 
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~6x faster
