@@ -22,6 +22,9 @@ class InputError(DigestError):
         location = f"{self.path}: {where}" if where else self.path
         super().__init__(f"{location}: {message}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str | None]]:
+        return type(self), (self.path, self.detail, self.where)  # raised again across processes
+
 
 class ConfigError(DigestError):
     """A wrong setting in mkdocs.yml, naming the key, what was expected and what was found."""
@@ -35,3 +38,6 @@ class ContentError(DigestError):
         self.line = line
         self.detail = message
         super().__init__(f"{self.path}:{line}: {message}")
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[str, int, str]]:
+        return type(self), (self.path, self.line, self.detail)

@@ -15,7 +15,7 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
-from digest.errors import InputError
+from digest.errors import DigestError, InputError
 from digest.memory import collector_paused
 from digest.model import Group
 from digest.sources import REGISTRY, Registry, Source
@@ -213,7 +213,7 @@ class _WorkerReader(_Reader):
                     raise InputError(self.path, f"the reader stopped (exit code {code})") from None
                 continue
             if kind == "error":
-                raise _rebuild(self.path, value)
+                raise value
             return kind, value
 
     def sha(self) -> str:
@@ -293,16 +293,11 @@ def _read_export(path: Path, source: Source, out: Queue[tuple[str, Any]]) -> Non
                     out.put(("rows", batch))
                 out.put(("end", tally))
         out.put(("done", reader.warnings))
-    except InputError as exc:
-        out.put(("error", (exc.detail, exc.where)))
+    except DigestError as exc:
+        out.put(("error", exc))
     except BaseException as exc:  # a bug, not bad input: the writer shows it whole
-        out.put(("error", "".join(traceback.format_exception(exc))))
-
-
-def _rebuild(path: Path, error: tuple[str, str | None] | str) -> Exception:
-    if isinstance(error, tuple):
-        return InputError(path, error[0], error[1])
-    return RuntimeError(f"reading {path} failed:\n{error}")
+        trace = "".join(traceback.format_exception(exc))
+        out.put(("error", RuntimeError(f"reading {path} failed:\n{trace}")))
 
 
 def _picklable(source: Source) -> bool:

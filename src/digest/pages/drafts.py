@@ -9,6 +9,8 @@ off the site, set ``hidden: true`` instead of deleting it.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -76,17 +78,17 @@ def write_drafts(
     report = DraftReport()
     known = _read_manifest(manifest)
     recorded: dict[str, list[Any]] = {}
-    # Render everything first: a template error writes nothing.
-    planned: list[tuple[_Job, Draft]] = []
+    todo: list[_Job] = []
     for job in _jobs(knowledge, content, templates, qa_dir, members_dir):
         entry = known.get(job.path.as_posix())
         if entry is not None and entry[0] == job.key and entry[1:] == _stat(job.path):
             report.unchanged += 1
             recorded[job.path.as_posix()] = entry
         else:
-            planned.append((job, job.render()))
-    for job, draft in planned:
-        _write(draft.path, draft.meta, draft.body, report)
+            todo.append(job)
+    # Render everything first: a template error writes nothing.
+    for job, text in zip(todo, _render_all(todo), strict=True):
+        _write(job.path, text, report)
         recorded[job.path.as_posix()] = [job.key, *_stat(job.path)]
     if manifest is not None:
         write_atomic(manifest, orjson.dumps(recorded, option=orjson.OPT_SORT_KEYS).decode())
@@ -247,8 +249,36 @@ def _read_manifest(path: Path | None) -> dict[str, list[Any]]:
     return data if isinstance(data, dict) else {}
 
 
-def _write(path: Path, meta: dict[str, Any], body: str, report: DraftReport) -> None:
-    text = render(meta, body)
+PARALLEL_DRAFTS = 2000
+"""From this many drafts to render, worker processes render them (where processes can fork)."""
+_TODO: list[_Job] = []  # the jobs of the current parallel render, inherited by forked workers
+
+
+def _render_all(jobs: list[_Job]) -> list[str]:
+    """The file text of each job's draft; rendered by one forked worker per core when many."""
+    workers = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_DRAFTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_text(job) for job in jobs]
+    global _TODO
+    _TODO = jobs
+    try:
+        # Forked, the workers share the knowledge already in memory instead of receiving a copy.
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_render_index, range(len(jobs)), chunksize=256)
+    finally:
+        _TODO = []
+
+
+def _render_index(index: int) -> str:
+    return _text(_TODO[index])
+
+
+def _text(job: _Job) -> str:
+    draft = job.render()
+    return render(draft.meta, draft.body)
+
+
+def _write(path: Path, text: str, report: DraftReport) -> None:
     if not path.exists():
         write_atomic(path, text)
         remember(path, text)

@@ -1,0 +1,73 @@
+"""Many drafts are rendered by forked workers; the files are byte for byte those of one process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+from digest.errors import ContentError
+from digest.pages import drafts
+
+REPO = Path(__file__).parents[2]
+
+
+def community(folder: Path) -> Path:
+    """The example community with an empty content/: every draft is new."""
+    folder.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(REPO / "examples", folder / "examples")
+    shutil.copytree(REPO / "site_templates", folder / "site_templates")
+    (folder / "content").mkdir()
+    return folder
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
+
+
+def distill(root: Path) -> None:
+    result = CliRunner().invoke(main, ["distill", "-f", str(root / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_workers_write_the_same_drafts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = community(tmp_path / "alone")
+    distill(alone)
+    contexts: list[str] = []
+    real = multiprocessing.get_context
+
+    def spying(method: str | None = None) -> object:
+        contexts.append(str(method))
+        return real(method)
+
+    monkeypatch.setattr(drafts, "PARALLEL_DRAFTS", 1)
+    monkeypatch.setattr(multiprocessing, "get_context", spying)
+    workers = community(tmp_path / "workers")
+    distill(workers)
+    assert "fork" in contexts  # the drafts went through the worker pool
+    assert len(files(alone / "content")) > 30
+    assert files(workers / "content") == files(alone / "content")
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_an_error_in_a_worker_is_the_same_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = community(tmp_path / "c")
+
+    def broken(job: drafts._Job) -> str:
+        raise ContentError(job.path, 1, "cannot render")
+
+    monkeypatch.setattr(drafts, "PARALLEL_DRAFTS", 1)
+    monkeypatch.setattr(drafts, "_text", broken)
+    result = CliRunner().invoke(main, ["distill", "-f", str(root / "mkdocs.yml")])
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert last.startswith("Error: ") and last.endswith(":1: cannot render")
+    assert files(root / "content") == {}  # nothing written
