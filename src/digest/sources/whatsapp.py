@@ -465,7 +465,7 @@ def _classify(number: int, when: datetime, rest: str, chat_name: str) -> _Pendin
             author = actor if actor or author != chat_name else ""  # the chat is nobody
     if system is not None:
         return _Pending(number, when, author, system[0].kind, (), [_clean(text)])
-    for media in MEDIA_LINES:
+    for media in MEDIA_LINES if _either(MEDIA_LINES).fullmatch(_clean(text)) else ():
         found = media.pattern.fullmatch(_clean(text))
         if found is not None:
             groups = found.groupdict()
@@ -477,11 +477,30 @@ def _classify(number: int, when: datetime, rest: str, chat_name: str) -> _Pendin
 
 
 def _match(lines: tuple[SystemLine, ...], text: str) -> tuple[SystemLine, re.Match[str]] | None:
+    if not _either(lines).fullmatch(text):  # one search says "none of them": most lines are chat
+        return None
     for line in lines:
         match = line.pattern.fullmatch(text)
         if match is not None:
             return line, match
     return None
+
+
+def _either(lines: tuple[SystemLine | MediaLine, ...]) -> re.Pattern[str]:
+    """One pattern that matches exactly when one of ``lines`` does (their names left out)."""
+    either = _EITHER.get(id(lines))  # by identity: the lists are constants, hashing them is not free
+    if either is None:
+        flags = {line.pattern.flags for line in lines}
+        assert len(flags) == 1, "one set of flags per list of lines"
+        alternatives = "|".join(f"(?:{_NAMED.sub('(?:', line.pattern.pattern)})" for line in lines)
+        either = _EITHER[id(lines)] = re.compile(alternatives, flags.pop())
+        _KEEP.append(lines)  # the id stays this list's
+    return either
+
+
+_NAMED = re.compile(r"\(\?P<\w+>")
+_EITHER: dict[int, re.Pattern[str]] = {}
+_KEEP: list[tuple[SystemLine | MediaLine, ...]] = []
 
 
 def _actor(match: re.Match[str]) -> str:
