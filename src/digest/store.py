@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import orjson
@@ -315,8 +316,8 @@ def _message(group: Group, row: tuple[Any, ...]) -> Message:
         group_id=group.id,
         id=msg_id,
         timestamp=datetime.fromtimestamp(ts, tz=tz),
-        author_id=author_id,
-        author_name=author_name,
+        author_id=intern(author_id),  # one string per member, not one per message
+        author_name=intern(author_name),
         text=text,
         kind=Kind(kind),
         reply_to=reply_to,
