@@ -9,17 +9,27 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.distill.identity import identity_map
 from digest.distill.intros import Intro, ProfileRules, read_intro
-from digest.distill.pergroup import Rules, Seen, cached_step, distill_parts, whole_key
 from digest.distill.privacy import Privacy, Pseudonyms, prepare
 from digest.distill.profiles import Nickname, parse_nickname
-from digest.distill.repeats import mark_repeats
-from digest.distill.resources import Resource
 from digest.model import QA, Contribution, Group, Member, Message
 from digest.store import Store
 from digest.text import slugify
+
+if TYPE_CHECKING:  # the stages (numpy, jieba, whoosh) load when something is distilled, not
+    # when a command only needs the settings or the privacy rules
+    from digest.distill.pergroup import Seen
+    from digest.distill.resources import Resource
+
+
+def mark_repeats(qas: Sequence[QA]) -> list[QA]:
+    """:func:`digest.distill.repeats.mark_repeats` (loaded when first needed)."""
+    from digest.distill.repeats import mark_repeats as mark
+
+    return mark(qas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +72,8 @@ def distill_store(
     identities = identity_map(privacy.consent.aliases, (member for member, _name in store.authors()))
     privacy = _consent_follows_identity(privacy, identities)
     guard = prepare(privacy, store.authors())
+    from digest.distill.pergroup import Rules, Seen, cached_step, distill_parts, whole_key
+
     people = people or ProfileRules()
     rules = Rules(tags, weights, guard, identities, people)
     private = frozenset(guard.pseudonyms.members)
