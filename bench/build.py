@@ -11,7 +11,12 @@ process (child processes' peak memory counted too):
 - **distill**: distilling the store and writing the Q&A and member drafts (``pages written``);
 - **site**: ``mkdocs build`` with the digest plugin (the distilled knowledge handed over, as
   ``digest build`` does), and ``plugin_overhead``: that time over a plain ``mkdocs build`` of
-  the same ``content/`` with a second mkdocs.yml without the plugin, same theme and search;
+  the same ``content/`` with a second mkdocs.yml without the plugin, same theme and search.
+  Each build runs in a fresh Python process (timed from its first import of MkDocs), as
+  ``digest build`` and ``mkdocs build`` run: neither inherits the other's warm imports,
+  compiled theme templates or loaded jieba dictionary. The digest build comes after the
+  nightly ``digest distill`` above, and reuses what that left in ``.digest/`` when it is up
+  to date, as a real build would;
 - **no-change rebuild**: import and distill again with nothing new; ``norebuild_fraction`` is
   its time over the first import and distill.
 
@@ -20,7 +25,9 @@ The last line is machine-readable::
     import_distill_s=.. import_over_floor=.. plugin_overhead=.. peak_rss_mb=.. norebuild_fraction=..
 
 ``--skip-site`` leaves the two site builds out (``plugin_overhead=nan``): at a million
-messages the site has tens of thousands of pages.
+messages the site has tens of thousands of pages. ``--skip-repeats`` leaves repeat detection
+out (an opt-out for comparisons: the synthetic community repeats its ten topics, so with
+repeats most Q&A join an earlier one and the site has far fewer Q&A pages).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import logging
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -204,7 +212,7 @@ def import_and_distill(config_file: Path, figures: Figures | None) -> float:
 
 
 def build_site(config_file: Path, with_knowledge: bool) -> int:
-    """``mkdocs build`` of the community; returns the number of HTML pages written."""
+    """``mkdocs build`` of the community in this process; returns the number of HTML pages written."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -215,9 +223,21 @@ def build_site(config_file: Path, with_knowledge: bool) -> int:
     mk = load_config(str(config_file))
     if with_knowledge:  # as `digest build` does: the knowledge distilled once is handed over
         _mk, cfg = settings.load(config_file)
-        mk.plugins["digest"].knowledge = knowledge_for(config_file.parent, cfg, docs_dir=Path(mk.docs_dir))
+        mk.plugins["digest"].knowledge = knowledge_for(config_file.parent, cfg, docs_dir=Path(mk.docs_dir))  # type: ignore[attr-defined]
     build(mk)
     return sum(1 for _ in Path(mk.site_dir).rglob("*.html"))
+
+
+def build_site_apart(config_file: Path, with_knowledge: bool, skip_repeats: bool) -> tuple[int, float]:
+    """:func:`build_site` in a fresh Python process: (HTML pages written, seconds it took)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--build-site", str(config_file)]
+    command += ["--with-knowledge"] if with_knowledge else []
+    command += ["--skip-repeats"] if skip_repeats else []
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"site build of {config_file} failed:\n{done.stderr}")
+    pages, seconds = done.stdout.split()[-2:]
+    return int(pages), float(seconds)
 
 
 def run(args: argparse.Namespace, work: Path, echo: Callable[[str], None]) -> Figures:
@@ -255,12 +275,8 @@ def run(args: argparse.Namespace, work: Path, echo: Callable[[str], None]) -> Fi
         f"{figures.rebuild_s / first:.3f} of the first"
     )
     if not args.skip_site:
-        start = time.perf_counter()
-        figures.site_pages = build_site(digest_yml, with_knowledge=True)
-        figures.site_s = time.perf_counter() - start
-        start = time.perf_counter()
-        plain_pages = build_site(plain_yml, with_knowledge=False)
-        figures.plain_s = time.perf_counter() - start
+        figures.site_pages, figures.site_s = build_site_apart(digest_yml, True, args.skip_repeats)
+        plain_pages, figures.plain_s = build_site_apart(plain_yml, False, args.skip_repeats)
         echo(
             f"site: {figures.site_pages:,} pages in {figures.site_s:.1f} s with digest; plain mkdocs "
             f"build of the same content/: {plain_pages:,} pages in {figures.plain_s:.1f} s"
@@ -282,11 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-repeats",
         action="store_true",
-        help="leave out repeat detection across all Q&A (its cost grows with the square of the Q&A)",
+        help="leave out repeat detection across all Q&A (an opt-out, for comparisons)",
     )
     parser.add_argument(
         "--keep", type=Path, help="work in this folder and keep it (default: a temporary one)"
     )
+    parser.add_argument("--build-site", type=Path, help=argparse.SUPPRESS)  # one site build (child)
+    parser.add_argument("--with-knowledge", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     def echo(line: str) -> None:
@@ -295,8 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_repeats:
         import digest.distill
 
-        digest.distill.mark_repeats = list  # type: ignore[assignment]
-        echo("repeat detection left out (--skip-repeats)")
+        digest.distill.mark_repeats = list  # type: ignore[assignment,attr-defined]
+        if args.build_site is None:
+            echo("repeat detection left out (--skip-repeats)")
+    if args.build_site is not None:
+        start = time.perf_counter()
+        pages = build_site(args.build_site, args.with_knowledge)
+        echo(f"{pages} {time.perf_counter() - start:.3f}")
+        return 0
     load = os.getloadavg()
     echo(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
     if args.keep is not None:

@@ -140,9 +140,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             raise PluginError(str(exc)) from None
         return files
 
-    def on_page_markdown(
-        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         member_id = self._member_pages.get(page.file.src_uri)
         if member_id is not None and self.model is not None:
             markdown = markdown.rstrip() + "\n" + self.model.member_activity(member_id, page.file.src_uri)

@@ -1,12 +1,13 @@
 """Repeats: a question asked again, in other words or the other language, joins the earlier Q&A.
 
-Every question (its text and the asker's details) goes into an in-memory Whoosh index,
-analysed like the search index (jieba words for Chinese, stems for English; see
-:mod:`digest.search.analysis`), with the bilingual glossary adding translations to each query
-word (:mod:`digest.search.glossary`). Each question is then searched with its own words
-(BM25F). A score is made comparable across questions by dividing it by the question's score
-against itself; the similarity of two questions is the mean of that ratio in both directions,
-so a long question does not swallow every short one.
+Every question (its text and the asker's details) is analysed like the search index (jieba
+words for Chinese, stems for English; see :mod:`digest.search.analysis`) into one BM25 index
+in memory (:mod:`digest.search.engine`, the scores of Whoosh's BM25F). Each question is then
+searched among the earlier ones with its own words, the bilingual glossary adding
+translations to each word (:mod:`digest.search.glossary`); its ``TOP`` best matches are the
+candidates. The engine reads the postings of a question's frequent words only for the
+candidates its rarer words found, so the cost grows with the Q&A about linearly, not with
+their square.
 
 Similarity is the idf-weighted share of each question's subject words the other has (its
 own words, their parts, or a glossary translation), as a geometric mean of both directions;
@@ -24,13 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from whoosh import query as wq
-from whoosh.fields import ID, NUMERIC, TEXT, Schema
-from whoosh.filedb.filestore import RamStorage
-from whoosh.scoring import BM25F
-
 from digest.model import QA
 from digest.search import analysis, glossary
+from digest.search.engine import Engine, Leaf
 
 THRESHOLD = 0.35
 """Similarity from which a later question repeats an earlier one. Calibrated by
@@ -40,7 +37,7 @@ repeat scores 0.52, its most similar pair that is no repeat 0.15."""
 MAX_CHARS = 4000
 """Characters of a question (and of its details) that are compared."""
 TOP = 10
-"""How many best BM25 matches of each question are candidates."""
+"""How many best BM25 matches of each question (among the earlier ones) are candidates."""
 PRIOR = 20
 """Pseudo-questions without any word: keeps idf meaningful in a group of ten questions."""
 # Words that frame a question but say nothing of its subject, and English function words the
@@ -98,15 +95,14 @@ def _subject(term: str) -> bool:
     return term not in FRAME and not term.isdigit() and (len(term) > 1 or not term.isascii())
 
 
-def _query(words: dict[str, tuple[str, ...]]) -> wq.Query | None:
-    """Every word (and its extras and translations), OR-ed: BM25 ranks the candidates."""
-    clauses: list[wq.Query] = []
+def _leaves(words: dict[str, tuple[str, ...]]) -> list[Leaf]:
+    """Every word (and its extras and translations), summed: BM25 ranks the candidates."""
+    leaves: list[Leaf] = []
     for term, extras in words.items():
-        alternatives = [wq.Term("text", term)]
-        alternatives += [wq.Term("text", extra, boost=0.8) for extra in extras]
-        alternatives += [wq.Term("text", s, boost=0.6) for s in sorted(glossary.synonyms(term))]
-        clauses.append(wq.Or(alternatives) if len(alternatives) > 1 else alternatives[0])
-    return wq.Or(clauses) if clauses else None
+        leaves.append(Leaf("text", term))
+        leaves += [Leaf("text", extra, 0.8) for extra in extras]
+        leaves += [Leaf("text", s, 0.6) for s in sorted(glossary.synonyms(term))]
+    return leaves
 
 
 class _Similarity:
@@ -152,17 +148,6 @@ class _Similarity:
         return value * COMPARE_PENALTY if (a in self.compares) != (b in self.compares) else value
 
 
-class _Memory(RamStorage):  # type: ignore[misc]
-    """An index in memory whose writer's scratch space is in memory too.
-
-    Whoosh's own ``RamStorage`` sorts postings in ``$TMPDIR/MAIN.tmp``, one folder shared by
-    every process on the machine: two distills at once would delete each other's files.
-    """
-
-    def temp_storage(self, name: str | None = None) -> RamStorage:
-        return RamStorage()
-
-
 def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
     """Similarity of each question to the earlier questions BM25 ranks best for it.
 
@@ -171,27 +156,21 @@ def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
     if len(asked) < 2:
         return {}
     analysis.quiet_jieba()
-    schema = Schema(
-        id=ID(stored=True, unique=True), order=NUMERIC(stored=True), text=TEXT(analyzer=analysis.analyzer())
-    )
-    ix = _Memory().create_index(schema)
     ordered = sorted(asked, key=lambda a: (a.when, a.id))
     words = {a.id: terms(a.text) for a in ordered}
     details = {a.id: terms(a.details) for a in ordered if a.details}
-    with ix.writer() as writer:
-        for i, a in enumerate(ordered):
-            writer.add_document(id=a.id, order=i, text=f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")
+    engine = Engine(
+        [{"text": analysis.bag(f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")} for a in ordered]
+    )
     compares = frozenset(a.id for a in ordered if _COMPARE.search(a.text))
     similar = _Similarity(words, details, compares)
     out: dict[tuple[str, str], float] = {}
-    with ix.searcher(weighting=BM25F()) as searcher:
-        for i, a in enumerate(ordered):
-            query = _query(words[a.id])
-            if query is None or i == 0:
-                continue
-            earlier = wq.NumericRange("order", None, i - 1)
-            for hit in searcher.search(query, limit=TOP, filter=earlier):
-                out[(a.id, hit["id"])] = round(similar(a.id, hit["id"]), 4)
+    for i, a in enumerate(ordered):
+        leaves = _leaves(words[a.id])
+        if not leaves or i == 0:
+            continue
+        for number, _score in engine.top(leaves, TOP, before=i):  # earlier questions only
+            out[(a.id, ordered[number].id)] = round(similar(a.id, ordered[number].id), 4)
     return out
 
 

@@ -201,6 +201,8 @@ class Community:
     _best: dict[str, list[BestAnswer]] = field(default_factory=dict)
     _weeks: dict[date, Week] = field(default_factory=dict)
     _times: list[datetime] = field(default_factory=list)
+    _active: list[date] | None = None  # weeks with a message: every profile's chart spans them
+    _shared: dict[str, list[Resource]] | None = None  # member -> resources they shared
 
     @classmethod
     def build(cls, site: SiteModel) -> Community:
@@ -367,7 +369,12 @@ class Community:
         return [(titles.get(key, key), uris.get(key)) for key in keys if key in titles]
 
     def shared_by(self, member_id: str) -> list[Resource]:
-        return [r for r in self.resources() if any(s.member_id == member_id for s in r.shares)]
+        if self._shared is None:  # once for every profile, not one pass over all resources each
+            self._shared = defaultdict(list)
+            for resource in self.resources():
+                for member in dict.fromkeys(s.member_id for s in resource.shares):
+                    self._shared[member].append(resource)
+        return list(self._shared.get(member_id, []))
 
     def organised_by(self, member_id: str) -> list[Event]:
         return [e for e in self.events if member_id in e.organisers]
@@ -448,7 +455,9 @@ class Community:
 
     def weeks(self) -> list[date]:
         """The weeks that have a digest: those with at least one message."""
-        return active_weeks(self.site)
+        if self._active is None:
+            self._active = active_weeks(self.site)
+        return list(self._active)
 
     def span(self) -> list[date]:
         """Every week from the first message's to the newest's."""

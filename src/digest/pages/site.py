@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -71,6 +71,7 @@ class SiteModel:
     curation: Curation = field(default_factory=Curation)
     contributions: tuple[Contribution, ...] = ()  # with the credit of merged Q&A moved
     _community: Community | None = None  # profiles, events, curators, digests: built when first needed
+    _involved: dict[str, tuple[list[QAEntry], list[QAEntry]]] | None = None  # member -> answered, asked
 
     @classmethod
     def build(
@@ -114,7 +115,8 @@ class SiteModel:
                     answerers=tuple(str(a) for a in meta.get("answerers") or ()),
                     accepted=meta.get("accepted") is not None,
                     status=str(meta.get("status") or "draft"),
-                    score=reactions.get(qa_id, 0) + 3 * (meta.get("accepted") is not None)
+                    score=reactions.get(qa_id, 0)
+                    + 3 * (meta.get("accepted") is not None)
                     + len(meta.get("answerers") or ()),
                     askers=(str(meta["asker"]),) if meta.get("asker") else (),
                     group=str(meta.get("group") or ""),
@@ -231,8 +233,14 @@ class SiteModel:
     def member_activity(self, member_id: str, uri: str) -> str:
         """The generated part of one profile page, appended below the curated card."""
         entry = self.members[member_id]
-        answered = [q for q in self.qas if member_id in q.answerers]
-        asked = [q for q in self.qas if member_id in q.askers]
+        if self._involved is None:  # one pass over the Q&A for every profile page
+            self._involved = defaultdict(lambda: ([], []))
+            for q in self.qas:
+                for who in dict.fromkeys(q.answerers):
+                    self._involved[who][0].append(q)
+                for who in dict.fromkeys(q.askers):
+                    self._involved[who][1].append(q)
+        answered, asked = self._involved.get(member_id, ([], []))
         return self._render(
             "pages/member_activity.md.j2",
             uri,
@@ -339,13 +347,20 @@ def _disambiguate(members: dict[str, MemberEntry]) -> None:
             profile = entry.profile
             nickname = str(profile.get("nickname") or "")
             city = str(profile.get("city") or "")
-            shown = nickname if nickname and nickname != entry.name else (
-                f"{entry.name} ({city})" if city else f"{entry.name} ({member_id})"
+            shown = (
+                nickname
+                if nickname and nickname != entry.name
+                else (f"{entry.name} ({city})" if city else f"{entry.name} ({member_id})")
             )
             members[member_id] = replace(entry, name=shown)
 
 
 def _rel(from_uri: str, to_uri: str) -> str:
     """A relative link between two docs_dir URIs, as MkDocs resolves them."""
-    base = posixpath.dirname(from_uri)
-    return posixpath.relpath(to_uri, base or ".")
+    return _relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+@lru_cache(maxsize=200_000)
+def _relpath(to_uri: str, base: str) -> str:
+    """Pages of one folder link to the same page alike: each link is worked out once."""
+    return posixpath.relpath(to_uri, base)

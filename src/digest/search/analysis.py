@@ -71,6 +71,7 @@ def stem(word: str) -> str:
     return str(_porter2(word))
 
 
+@lru_cache(maxsize=200_000)
 def normalize(word: str) -> str:
     """The term of a Latin word: width-folded (ｐａｎｄａｓ -> pandas), lowercase, stemmed."""
     return stem(unicodedata.normalize("NFKC", word).casefold())
@@ -94,6 +95,22 @@ def _subwords(word: str) -> list[str]:
     return [w for w in dict.fromkeys(found) if w not in STOP_WORDS]
 
 
+def _segmented(run: str) -> tuple[tuple[str, int, int, tuple[str, ...]], ...]:
+    """jieba's words of a run of Chinese characters (with their offsets and dictionary subwords).
+
+    Chat repeats its phrases: each run is segmented once per dictionary.
+    """
+    freq = _dictionary()
+    return _segment(run, jieba.dt.dictionary, jieba.dt.total, len(freq))
+
+
+@lru_cache(maxsize=100_000)
+def _segment(run: str, *_dictionary_state: object) -> tuple[tuple[str, int, int, tuple[str, ...]], ...]:
+    return tuple(
+        (word, start, end, tuple(_subwords(word))) for word, start, end in jieba.tokenize(run, HMM=True)
+    )
+
+
 def analyze(text: str, *, index: bool = False, stops: bool = True) -> Iterator[tuple[Word, list[str]]]:
     """Each kept word of ``text`` with the extra same-position terms indexing adds.
 
@@ -101,28 +118,32 @@ def analyze(text: str, *, index: bool = False, stops: bool = True) -> Iterator[t
     same phrase once the stop word is dropped; punctuation never becomes a term.
     """
     pos = 0
-    _dictionary()
     for match in _SCAN.finditer(text):
         kind = match.lastgroup
         base = match.start()
         if kind == "han":
-            for word, start, end in jieba.tokenize(match.group(), HMM=True):
+            for word, start, end, subwords in _segmented(match.group()):
                 if stops and word in ZH_STOP:
                     continue
-                yield Word(word, pos, base + start, base + end), _subwords(word) if index else []
+                yield Word(word, pos, base + start, base + end), list(subwords) if index else []
                 pos += 1
             continue
         raw = match.group()
         term = normalize(raw)
         if stops and term in STOP_WORDS:
             continue
-        extras: list[str] = []
-        if index and kind == "word":
-            parts = [normalize(p) for p in _PARTS.findall(unicodedata.normalize("NFKC", raw))]
-            if len(parts) > 1:
-                extras = [p for p in dict.fromkeys(parts) if p != term and p not in STOP_WORDS]
+        extras = list(_parts(raw, term)) if index and kind == "word" else []
         yield Word(term, pos, base, match.end()), extras
         pos += 1
+
+
+@lru_cache(maxsize=200_000)
+def _parts(raw: str, term: str) -> tuple[str, ...]:
+    """The parts of an identifier indexing adds (``UnicodeDecodeError``: unicod, decod, error)."""
+    parts = [normalize(p) for p in _PARTS.findall(unicodedata.normalize("NFKC", raw))]
+    if len(parts) < 2:
+        return ()
+    return tuple(p for p in dict.fromkeys(parts) if p != term and p not in STOP_WORDS)
 
 
 def terms(text: str) -> list[str]:
@@ -139,8 +160,23 @@ def query_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def bag(text: str) -> list[str]:
-    """Every term indexing makes of ``text``, extras included."""
-    return [t for word, extras in analyze(text, index=True) for t in (word.text, *extras)]
+    """Every term indexing makes of ``text``, extras included (``analyze`` without positions)."""
+    found: list[str] = []
+    for match in _SCAN.finditer(text):
+        kind = match.lastgroup
+        if kind == "han":
+            for word, _start, _end, subwords in _segmented(match.group()):
+                if word not in ZH_STOP:
+                    found.append(word)
+                    found.extend(subwords)
+            continue
+        raw = match.group()
+        term = normalize(raw)
+        if term not in STOP_WORDS:
+            found.append(term)
+            if kind == "word":
+                found.extend(_parts(raw, term))
+    return found
 
 
 class MixedTokenizer(Tokenizer):  # type: ignore[misc]

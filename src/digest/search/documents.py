@@ -12,7 +12,7 @@ import html
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -204,7 +204,7 @@ class SearchDoc:
     @property
     def content_hash(self) -> str:
         """Changes whenever anything indexed changes, including the analysis itself."""
-        record: dict[str, Any] = asdict(self)
+        record: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}  # all str, tuples
         record["date"] = self.date.isoformat() if self.date else None
         record["analysis"] = analysis.VERSION
         return hashlib.sha256(repr(sorted(record.items())).encode("utf-8")).hexdigest()[:32]
@@ -376,17 +376,23 @@ def _scrubbed(doc: SearchDoc, scrub: Any) -> SearchDoc:
     )
 
 
-def documents(model: SiteModel, directory_urls: bool = True, guard: Guard | None = None) -> list[SearchDoc]:
+def documents(
+    model: SiteModel,
+    directory_urls: bool = True,
+    guard: Guard | None = None,
+    pages: Mapping[str, QAPage] | None = None,
+) -> list[SearchDoc]:
     """Every searchable document of the site, sorted by id (deterministic).
 
     With the build's ``guard``, text is searched exactly as the pages show it: an opted-out
-    member's name is found nowhere, not even in someone else's answer.
+    member's name is found nowhere, not even in someone else's answer. ``pages``: the Q&A
+    pages already read with that guard (by Q&A id), so they are not read again.
     """
     docs: list[SearchDoc] = []
     qa_docs: dict[str, SearchDoc] = {}
     shared: dict[str, _Shared] = {}
     for entry in sorted(model.qas, key=lambda e: e.id):
-        page = qa_page(model, entry, guard)
+        page = pages[entry.id] if pages is not None and entry.id in pages else qa_page(model, entry, guard)
         doc = _qa_doc(model, entry, page, directory_urls)
         qa_docs[entry.id] = doc
         docs.append(doc)

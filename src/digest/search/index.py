@@ -1,13 +1,19 @@
-"""The Whoosh index under ``.digest/search/``: incremental updates, search, ask, related.
+"""The Whoosh index under ``.digest/search/``: incremental updates, search, ask; related questions.
 
 Each document carries the hash of its content; an update re-indexes only documents whose
 hash changed and deletes those that vanished. When anything was replaced or deleted the
 index is merged into one segment, so its statistics (and every score) equal those of an
-index built from scratch: the related questions of a build never depend on its history.
+index built from scratch.
+
+Related questions (every Q&A asked of all the others at build time) do not use the Whoosh
+index: the site's documents go into one BM25 engine in memory (:mod:`digest.search.engine`)
+with the same fields, weights and confidence as ``digest ask``, and the result is cached
+next to the index by the documents' fingerprint.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import shutil
@@ -17,8 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
@@ -28,12 +35,17 @@ from whoosh.searching import Searcher
 from digest.errors import DigestError
 from digest.search import analysis, glossary
 from digest.search.documents import QA, SearchDoc, keys
+from digest.search.engine import Engine, Leaf
 from digest.search.query import Filters, ParsedQuery
 from digest.search.snippets import Snippet, snippet
 
 SCHEMA_VERSION = 1
 TEXT_FIELDS = {"title": 3.0, "question": 2.0, "answer": 1.5, "tagtext": 1.5, "body": 1.0}
 ASK_FIELDS = {"title": 2.0, "question": 2.0, "answer": 1.0, "tagtext": 0.5}
+SPELLING_FIELDS = ("title", "question", "answer", "body")  # close spellings and idf come from these
+ASK_CANDIDATES = 30  # BM25's best answered Q&A, ranked again by confidence
+RELEVANCE_COORD = 0.9  # the bonus for matching more of the query's words (Whoosh's Or scale)
+RELATED_VERSION = 2  # bump when related questions are computed differently: the cache is then stale
 KIND_WEIGHT = {"qa": 1.0, "profile": 0.8, "resource": 0.7}
 
 
@@ -203,8 +215,6 @@ class SearchIndex:
 
     def state(self) -> str:
         """A fingerprint of everything indexed: equal fingerprints give equal results."""
-        import hashlib
-
         items = sorted(self.hashes().items())
         return hashlib.sha256(repr(items).encode("utf-8")).hexdigest()[:32]
 
@@ -220,7 +230,7 @@ class SearchIndex:
         if parsed.empty:
             return []
         with self.searcher() as searcher:
-            words = _expand(searcher, parsed.text)
+            words = _expand(_Indexed(searcher), parsed.text)
             clauses: list[wq.Query] = []
             term_clause = _terms_query(words, TEXT_FIELDS)
             phrases = [_phrase_query(p) for p in parsed.phrases]
@@ -254,7 +264,7 @@ class SearchIndex:
         (tf-idf cosine against the question side, or the whole Q&A if that is closer).
         """
         with self.searcher() as searcher:
-            return _ask(searcher, question, limit, exclude, _answered(searcher), _Stats(searcher))
+            return _ask(searcher, question, limit, exclude)
 
 
 def _answered(searcher: Searcher) -> set[int]:
@@ -262,23 +272,21 @@ def _answered(searcher: Searcher) -> set[int]:
     return set(searcher.docs_for_query(wq.And([wq.Term("kind", QA), wq.Term("answered", True)])))
 
 
-def _ask(
-    searcher: Searcher, question: str, limit: int, exclude: str, allowed: set[int], stats: _Stats
-) -> list[Suggestion]:
-    """:meth:`SearchIndex.ask` with an open searcher, the answered Q&A and idf weights at hand
-    (for many questions in a row: related questions at build time)."""
-    words = _expand(searcher, question)
+def _ask(searcher: Searcher, question: str, limit: int, exclude: str) -> list[Suggestion]:
+    """:meth:`SearchIndex.ask` with an open searcher."""
+    words = _expand(_Indexed(searcher), question)
     clause = _terms_query(words, ASK_FIELDS)
     if clause is None:
         return []
-    results = searcher.search(clause, limit=30, filter=allowed)
-    query_bag = analysis.bag(question)
+    results = searcher.search(clause, limit=ASK_CANDIDATES, filter=_answered(searcher))
+    query = _Query(words, analysis.bag(question), _Stats(searcher))
     found: list[Suggestion] = []
     for hit in results:
         stored = hit.fields()
         if stored["id"] == exclude:
             continue
-        confidence = _confidence(stats, words, query_bag, stored)
+        side = analysis.bag(stored.get("title", "")) + analysis.bag(stored.get("question", ""))
+        confidence = query.confidence(_Candidate(side, analysis.bag(stored.get("answer", ""))))
         found.append(
             Suggestion(
                 id=stored["id"].partition(":")[2],
@@ -305,14 +313,41 @@ class Word:
         yield from self.alternatives
 
 
-def _expand(searcher: Searcher, text: str) -> list[Word]:
+class Vocabulary(Protocol):
+    """The terms an index holds, for spelling corrections."""
+
+    def known(self, term: str) -> bool:
+        """The term is in one of the text fields."""
+        ...
+
+    def starting_with(self, letter: str) -> Iterable[str]:
+        """Every term of the title, question, answer and body fields that starts with ``letter``."""
+        ...
+
+
+class _Indexed:
+    """The terms of the Whoosh index."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.reader = searcher.reader()
+
+    def known(self, term: str) -> bool:
+        return any((f, term) in self.reader for f in TEXT_FIELDS)
+
+    def starting_with(self, letter: str) -> Iterator[str]:
+        for field in SPELLING_FIELDS:
+            for raw in self.reader.expand_prefix(field, letter):
+                yield raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+
+
+def _expand(vocabulary: Vocabulary, text: str) -> list[Word]:
     """The query's words with their parts (long words), close spellings and glossary synonyms."""
     words = []
     for term, extras in analysis.query_words(text):
         alternatives: dict[str, float] = {}
         for extra in extras:
             alternatives.setdefault(extra, 0.5)
-        for close in _close_words(searcher, term):
+        for close in _close_words(vocabulary, term):
             alternatives.setdefault(close, 0.8)
         for synonym in sorted(glossary.synonyms(term)):
             alternatives.setdefault(synonym, 0.7)
@@ -331,7 +366,7 @@ def _terms_query(words: Sequence[Word], fields: dict[str, float]) -> wq.Query | 
     ]
     if not per_word:
         return None
-    return wq.Or(per_word, scale=0.9) if len(per_word) > 1 else per_word[0]
+    return wq.Or(per_word, scale=RELEVANCE_COORD) if len(per_word) > 1 else per_word[0]
 
 
 def _phrase_query(text: str) -> wq.Query | None:
@@ -343,32 +378,24 @@ def _phrase_query(text: str) -> wq.Query | None:
     return wq.Or([wq.Phrase(f, words, boost=b) for f, b in TEXT_FIELDS.items() if f != "tagtext"])
 
 
-def _known(searcher: Searcher, word: str) -> bool:
-    reader = searcher.reader()
-    return any((f, word) in reader for f in TEXT_FIELDS)
-
-
-def _close_words(searcher: Searcher, word: str) -> list[str]:
+def _close_words(vocabulary: Vocabulary, word: str) -> list[str]:
     """Indexed words one edit away (two for long words) from an unknown Latin word: typos.
 
     An edit is an insertion, deletion, substitution or swap of two neighbours; the first
     letter must match, as it does in most typos. Indexed words are stems, so a stem that is
     one edit from the start of the word counts too.
     """
-    if not word.isascii() or not word.isalpha() or len(word) < 4 or _known(searcher, word):
+    if not word.isascii() or not word.isalpha() or len(word) < 4 or vocabulary.known(word):
         return []
     maxdist = 1 if len(word) < 7 else 2
-    reader = searcher.reader()
     found: set[str] = set()
-    for field in ("title", "question", "answer", "body"):
-        for raw in reader.expand_prefix(field, word[0]):
-            other = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            # The stem of a misspelt word counts too: "mrege" -> "merg".
-            stem_of_it = 4 <= len(other) < len(word) <= len(other) + 3
-            if edit_distance(word, other, maxdist) <= maxdist or (
-                stem_of_it and edit_distance(word[: len(other)], other, 1) <= 1
-            ):
-                found.add(other)
+    for other in vocabulary.starting_with(word[0]):
+        # The stem of a misspelt word counts too: "mrege" -> "merg".
+        stem_of_it = 4 <= len(other) < len(word) <= len(other) + 3
+        if edit_distance(word, other, maxdist) <= maxdist or (
+            stem_of_it and edit_distance(word[: len(other)], other, 1) <= 1
+        ):
+            found.add(other)
     return sorted(found)
 
 
@@ -418,8 +445,14 @@ def _hit(stored: dict[str, Any], score: float, matched: set[str]) -> Hit:
     )
 
 
+class Weights(Protocol):
+    """idf weights of terms: the larger, the rarer the term."""
+
+    def idf(self, term: str) -> float: ...
+
+
 class _Stats:
-    """Document frequencies over every text field, for idf weights."""
+    """Document frequencies over every text field of the Whoosh index, for idf weights."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
@@ -428,50 +461,156 @@ class _Stats:
 
     def idf(self, term: str) -> float:
         if term not in self._idf:
-            df = max(self.searcher.doc_frequency(f, term) for f in ("title", "question", "answer", "body"))
+            df = max(self.searcher.doc_frequency(f, term) for f in SPELLING_FIELDS)
             self._idf[term] = math.log(1.0 + self.n_docs / (1.0 + df))
         return self._idf[term]
 
-    def vector(self, terms: Iterable[str]) -> dict[str, float]:
-        return {t: (1.0 + math.log(tf)) * self.idf(t) for t, tf in Counter(terms).items()}
+
+def _vector(weights: Weights, terms: Iterable[str]) -> dict[str, float]:
+    return {t: (1.0 + math.log(tf)) * weights.idf(t) for t, tf in Counter(terms).items()}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(w * b[t] for t, w in a.items() if t in b)
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+@dataclass(slots=True)
+class _Candidate:
+    """An answered Q&A as the confidence reads it: its question side (title and question) and answer."""
+
+    question_side: list[str]
+    answer: list[str]
+    _cached: tuple[set[str], dict[str, float], float, dict[str, float], float] | None = None
+
+    def weighed(self, weights: Weights) -> tuple[set[str], dict[str, float], float, dict[str, float], float]:
+        """Its terms, and the tf-idf vectors (with their norms) of its question side and of the whole."""
+        if self._cached is None:
+            whole = self.question_side + self.answer
+            side, everything = _vector(weights, self.question_side), _vector(weights, whole)
+            self._cached = (
+                set(whole),
+                side,
+                math.sqrt(sum(w * w for w in side.values())),
+                everything,
+                math.sqrt(sum(w * w for w in everything.values())),
+            )
+        return self._cached
 
 
-def _confidence(stats: _Stats, words: Sequence[Word], query_bag: list[str], stored: dict[str, Any]) -> float:
-    question_side = analysis.bag(stored.get("title", "")) + analysis.bag(stored.get("question", ""))
-    whole = question_side + analysis.bag(stored.get("answer", ""))
-    present = set(whole)
-    total = covered = 0.0
-    bag = list(query_bag)
-    for word in words:
-        idf = stats.idf(word.term)
-        total += idf
-        credit = max((weight for term, weight in word.terms() if term in present), default=0.0)
-        covered += credit * idf
-        # A synonym or corrected spelling the candidate uses stands in for the query's word.
-        bag.extend(term for term, _weight in word.alternatives if term in present and term not in bag)
-    if not total:
-        return 0.0
-    query = stats.vector(bag)
-    similarity = max(_cosine(query, stats.vector(question_side)), _cosine(query, stats.vector(whole)))
-    return math.sqrt((covered / total) * similarity)
+class _Query:
+    """A question asked (``digest ask``, or a Q&A's own question for related questions)."""
+
+    def __init__(self, words: Sequence[Word], bag: list[str], weights: Weights) -> None:
+        self.weights = weights
+        self.words = [(weights.idf(word.term), tuple(word.terms()), word.alternatives) for word in words]
+        self.total = sum(idf for idf, _terms, _alternatives in self.words)
+        self.vector = _vector(weights, bag)  # every term of the question, extras included
+        self.norm2 = sum(w * w for w in self.vector.values())
+
+    def confidence(self, candidate: _Candidate) -> float:
+        """How sure the candidate answers the question, in [0, 1]: the geometric mean of how
+        much of the question (weighted by idf) it covers and how similar the two are (tf-idf
+        cosine against its question side, or the whole Q&A if that is closer)."""
+        if not self.total:
+            return 0.0
+        present, side, side_norm, whole, whole_norm = candidate.weighed(self.weights)
+        covered = 0.0
+        standing_in: dict[str, float] = {}
+        for idf, terms, alternatives in self.words:
+            covered += max((weight for term, weight in terms if term in present), default=0.0) * idf
+            # A synonym or corrected spelling the candidate uses stands in for the query's word.
+            for term, _weight in alternatives:
+                if term in present and term not in self.vector and term not in standing_in:
+                    standing_in[term] = self.weights.idf(term)
+        norm = math.sqrt(self.norm2 + sum(w * w for w in standing_in.values()))
+        similarity = 0.0
+        for vector, vector_norm in ((side, side_norm), (whole, whole_norm)):
+            if norm and vector_norm:
+                dot = sum(w * vector[t] for t, w in self.vector.items() if t in vector)
+                dot += sum(w * vector[t] for t, w in standing_in.items() if t in vector)
+                similarity = max(similarity, dot / (norm * vector_norm))
+        return math.sqrt((covered / self.total) * similarity)
+
+
+class _Related:
+    """Every search document in one BM25 engine, to ask each Q&A's question of all the others."""
+
+    def __init__(self, docs: Sequence[SearchDoc]) -> None:
+        self.docs = docs
+        analysed = [_analysed(doc) for doc in docs]
+        self.engine = Engine(analysed)
+        self.allowed = np.array([doc.kind == QA and doc.answered for doc in docs], dtype=np.bool_)
+        self.candidates = [_Candidate(a["title"] + a["question"], a["answer"]) for a in analysed]
+        self.n_docs = len(docs) or 1
+        self._idf: dict[str, float] = {}
+        self._spelling: dict[str, list[str]] = {}
+
+    def known(self, term: str) -> bool:
+        return any((f, term) in self.engine.keys for f in TEXT_FIELDS)
+
+    def starting_with(self, letter: str) -> list[str]:
+        if not self._spelling:
+            for field, term in self.engine.keys:
+                if field in SPELLING_FIELDS:
+                    self._spelling.setdefault(term[:1], []).append(term)
+        return self._spelling.get(letter, [])
+
+    def idf(self, term: str) -> float:
+        if term not in self._idf:
+            df = max(self.engine.doc_frequency(f, term) for f in SPELLING_FIELDS)
+            self._idf[term] = math.log(1.0 + self.n_docs / (1.0 + df))
+        return self._idf[term]
+
+    def ask(self, number: int, count: int) -> list[tuple[float, str]]:
+        """The answered Q&A closest to document ``number``'s title and question: (confidence, id)."""
+        doc = self.docs[number]
+        question = f"{doc.title}\n{doc.question}"
+        words = _expand(self, question)
+        leaves = [
+            Leaf(f, term, b * weight)
+            for word in words
+            for term, weight in word.terms()
+            for f, b in ASK_FIELDS.items()
+        ]
+        coord = RELEVANCE_COORD if len(words) > 1 else None
+        query = _Query(words, analysis.bag(question), self)
+        found = []
+        for other, _score in self.engine.top(leaves, ASK_CANDIDATES, allowed=self.allowed, coord=coord):
+            if other != number:
+                confidence = round(query.confidence(self.candidates[other]), 4)
+                found.append((confidence, self.docs[other].id.partition(":")[2]))
+        found.sort(key=lambda f: (-f[0], f[1]))
+        return found[:count]
+
+
+def _analysed(doc: SearchDoc) -> dict[str, list[str]]:
+    """A document's terms by field, as the Whoosh index holds them."""
+    return {
+        "title": analysis.bag(doc.title),
+        "question": analysis.bag(doc.question),
+        "answer": analysis.bag(doc.answer),
+        "body": analysis.bag(doc.body),
+        "tagtext": analysis.bag(" ".join(doc.tags)),
+    }
+
+
+def docs_state(docs: Iterable[SearchDoc]) -> str:
+    """A fingerprint of a set of documents: equal to :meth:`SearchIndex.state` once they are indexed."""
+    items = sorted((doc.id, doc.content_hash) for doc in docs)
+    return hashlib.sha256(repr(items).encode("utf-8")).hexdigest()[:32]
 
 
 def related(
-    index: SearchIndex, docs: Sequence[SearchDoc], count: int = 5, minimum: float = 0.1
+    folder: Path, docs: Sequence[SearchDoc], count: int = 5, minimum: float = 0.1
 ) -> dict[str, list[str]]:
-    """More like this: for each Q&A, the other Q&A most similar to its title and question.
+    """More like this: for each Q&A, the other answered Q&A most similar to its title and question.
 
-    Deterministic (ties broken by id) and cached by the index's fingerprint, so an unchanged
-    site costs one file read.
+    The question is asked as ``digest ask`` asks it (BM25's best answered Q&A ranked again by
+    the same confidence), of one engine in memory built once for all the Q&A. Its scores are
+    Whoosh's, except that the bonus for matching more of the question's words counts every
+    word the index knows (Whoosh forgets words whose postings it has read to the end).
+    Deterministic (ties broken by id) and cached in ``folder`` by the documents' fingerprint,
+    so an unchanged site costs one file read and any change to any document (a curator's
+    edit included) computes them again.
     """
-    cache = index.folder / "related.json"
-    state = index.state() + f":{count}:{minimum}"
+    cache = folder / "related.json"
+    state = docs_state(docs) + f":{count}:{minimum}:{RELATED_VERSION}"
     if cache.is_file():
         try:
             stored = json.loads(cache.read_text(encoding="utf-8"))
@@ -479,15 +618,19 @@ def related(
                 return {k: list(v) for k, v in stored["related"].items()}
         except (ValueError, KeyError, AttributeError):
             pass
+    ordered = sorted(docs, key=lambda d: d.id)
     found: dict[str, list[str]] = {}
-    with index.searcher() as searcher:  # one searcher and one filter for every Q&A, not one each
-        allowed = _answered(searcher)
-        stats = _Stats(searcher)
-        for doc in sorted(docs, key=lambda d: d.id):
-            if doc.kind != QA:
-                continue
-            qa_id = doc.id.partition(":")[2]
-            similar = _ask(searcher, f"{doc.title}\n{doc.question}", count, doc.id, allowed, stats)
-            found[qa_id] = [s.id for s in similar if s.confidence >= minimum]
-    cache.write_text(json.dumps({"state": state, "related": found}, ensure_ascii=False), encoding="utf-8")
+    if any(doc.kind == QA for doc in ordered):
+        engine = _Related(ordered)
+        for number, doc in enumerate(ordered):
+            if doc.kind == QA:
+                similar = engine.ask(number, count)
+                found[doc.id.partition(":")[2]] = [
+                    qa_id for confidence, qa_id in similar if confidence >= minimum
+                ]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"state": state, "related": found}, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        raise IndexError_(f"{folder}: cannot write related questions: {exc}") from None
     return found

@@ -4,7 +4,8 @@
   (``search: {boost: N}`` in a page's metadata; a curator's own setting wins);
 - search text: the accepted answer joins the question in the page's first search entry, so
   a result shows both and a match in the answer lifts the page itself;
-- related questions at the end of each Q&A page (more like this, computed at build time);
+- related questions at the end of each Q&A page (more like this, computed at build time from
+  the site's own documents, cached under ``.digest/search/`` by their fingerprint);
 - schema.org ``QAPage`` structured data for each Q&A page.
 """
 
@@ -24,7 +25,7 @@ from digest.pages.site import QAEntry, SiteModel
 from digest.pages.templates import builtin_templates
 from digest.search import structured
 from digest.search.documents import Guard, QAPage, SearchDoc, documents, page_url, qa_page
-from digest.search.index import SearchIndex, related
+from digest.search.index import related
 
 QA_BOOST = 2.0
 LISTING_BOOST = 0.5
@@ -46,7 +47,7 @@ def relative_url(target: str, page: str) -> str:
 @dataclass(slots=True)
 class SiteSearch:
     model: SiteModel
-    index: SearchIndex
+    folder: Path  # digest's search folder, where related questions are cached
     directory_urls: bool
     site_url: str
     templates: Path
@@ -55,6 +56,7 @@ class SiteSearch:
     related: dict[str, list[str]] = field(default_factory=dict)  # Q&A id -> Q&A ids
     _shown: dict[str, tuple[QAEntry, str]] | None = None  # Q&A id -> entry, title: built once
     _environment: jinja2.Environment | None = None
+    _member_uris: frozenset[str] | None = None  # profile pages on the site
 
     @classmethod
     def prepare(
@@ -68,14 +70,17 @@ class SiteSearch:
         generated: frozenset[str] = frozenset(),
         guard: Guard | None = None,
     ) -> SiteSearch:
-        """Update the index with the site's documents and compute every page's related questions."""
-        index = SearchIndex(folder)
-        docs: list[SearchDoc] = documents(model, directory_urls, guard)
-        index.update(docs)
-        site = cls(model, index, directory_urls, site_url, templates, generated)
+        """Read every Q&A page once and find its related questions.
+
+        digest's own search index (Whoosh, for ``digest search`` and ``digest ask``) is not
+        touched: those commands bring it up to date themselves when content changed.
+        """
+        site = cls(model, folder, directory_urls, site_url, templates, generated)
+        parsed = {entry.id: qa_page(model, entry, guard) for entry in model.qas}
         for entry in model.qas:
-            site.pages[entry.uri] = (entry, qa_page(model, entry, guard))
-        site.related = related(index, docs, count=RELATED_COUNT, minimum=RELATED_MIN)
+            site.pages[entry.uri] = (entry, parsed[entry.id])
+        docs: list[SearchDoc] = documents(model, directory_urls, guard, parsed)
+        site.related = related(folder, docs, count=RELATED_COUNT, minimum=RELATED_MIN)
         return site
 
     # -- page metadata -----------------------------------------------------------------------
@@ -150,8 +155,11 @@ class SiteSearch:
             return ""
         entry, page = found
 
+        if self._member_uris is None:
+            self._member_uris = frozenset(m.uri for m in self.model.members.values())
+        known = self._member_uris
+
         def profile(member_uri: str) -> str | None:
-            known = {m.uri for m in self.model.members.values()}
             if member_uri not in known:
                 return None
             return self.absolute(page_url(member_uri, self.directory_urls))
