@@ -176,35 +176,22 @@ def write_community(root: Path, language: str) -> tuple[Path, Path]:
 
 
 def import_and_distill(config_file: Path, figures: Figures | None) -> float:
-    """``digest distill`` as the command runs it (import, distill, drafts); returns its seconds."""
-    from digest import config as settings
-    from digest.commands import content_cache, import_exports, knowledge_for
-    from digest.pages.content import load_content
-    from digest.pages.drafts import write_drafts
-    from digest.pages.frontmatter import parsed_cache
-    from digest.pages.templates import Templates
-    from digest.store import open_store
+    """``digest distill`` as the command runs it (import, distill, drafts; nothing at all when
+    no input changed since its last run); returns its seconds."""
+    from digest.commands import run_distill_if_changed
 
-    start = time.perf_counter()
-    mk, cfg = settings.load(config_file)
-    root = config_file.parent
     quiet: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
-    with open_store(root / cfg.store) as store:
-        reports = import_exports(root, cfg, store, quiet)
-    imported = time.perf_counter()
-    with parsed_cache(content_cache(root, cfg)):  # the steps of `digest distill`, timed one by one
-        knowledge = knowledge_for(root, cfg, quiet, docs_dir=Path(mk.docs_dir))
-        distilled = time.perf_counter()
-        content = load_content(Path(mk.docs_dir), cfg.qa_dir, cfg.members_dir)
-        templates = Templates(cfg.language, root / "site_templates")
-        manifest = (root / cfg.store).parent / "drafts.json"
-        report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir, manifest)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    outcome = run_distill_if_changed(config_file, quiet, timings)
     done = time.perf_counter()
     if figures is not None:
-        figures.messages = sum(r.parsed for r in reports)
-        figures.import_s = imported - start
-        figures.knowledge_s = distilled - imported
-        figures.drafts_s = done - distilled
+        assert outcome is not None, "the first distill of a new community always runs"
+        knowledge, report = outcome
+        figures.messages = knowledge.message_count
+        figures.import_s = timings["import"] - start
+        figures.knowledge_s = timings["knowledge"] - timings["import"]
+        figures.drafts_s = done - timings["knowledge"]
         figures.pages_written = len(report.created) + len(report.updated)
         figures.qas = len(knowledge.qas)
         figures.members = len(knowledge.members)
@@ -313,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_repeats:
         import digest.distill
 
-        digest.distill.mark_repeats = list  # type: ignore[assignment,attr-defined]
+        digest.distill.mark_repeats = list  # type: ignore[assignment]
         if args.build_site is None:
             echo("repeat detection left out (--skip-repeats)")
     if args.build_site is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from digest.sources.base import check_size
 from digest.store import Store, open_store
 
 Echo = Callable[..., None]
+Timings = dict[str, float]
 log = logging.getLogger("mkdocs.plugins.digest")
 
 
@@ -122,18 +124,24 @@ def content_cache(root: Path, cfg: DigestConfig) -> Path:
     return (root / cfg.store).parent / "content.pickle"
 
 
-def run_distill(config_file: Path, echo: Echo, imported: bool = False) -> tuple[Knowledge, DraftReport]:
+def run_distill(
+    config_file: Path, echo: Echo, imported: bool = False, timings: Timings | None = None
+) -> tuple[Knowledge, DraftReport]:
     """Import (unless ``imported`` just now), distill, and write new or grown drafts into
-    content/ (never over an edit)."""
+    content/ (never over an edit). ``timings`` hears when each stage ended."""
     mk, cfg = settings.load(config_file)
     root = config_file.resolve().parent
     docs = Path(mk.docs_dir)
     with parsed_cache(content_cache(root, cfg)):
         knowledge = knowledge_for(root, cfg, echo, docs_dir=docs, imported=imported)
+        if timings is not None:
+            timings["knowledge"] = time.perf_counter()
         content = load_content(docs, cfg.qa_dir, cfg.members_dir)
         templates = Templates(cfg.language, root / "site_templates")
         manifest = (root / cfg.store).parent / "drafts.json"  # what each draft was made from
         report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir, manifest)
+    if timings is not None:
+        timings["drafts"] = time.perf_counter()
     echo(
         f"distilled {knowledge.message_count} messages: {len(knowledge.qas)} Q&A, "
         f"{len(knowledge.unanswered)} unanswered, {len(knowledge.members)} members; {report.summary()}"
@@ -141,10 +149,13 @@ def run_distill(config_file: Path, echo: Echo, imported: bool = False) -> tuple[
     return knowledge, report
 
 
-def run_distill_if_changed(config_file: Path, echo: Echo) -> DraftReport | None:
+def run_distill_if_changed(
+    config_file: Path, echo: Echo, timings: Timings | None = None
+) -> tuple[Knowledge, DraftReport] | None:
     """``digest distill``: :func:`run_distill`, unless nothing it reads changed since it last ran
     to the end (no message, no file under content/ or site_templates/, no setting): then it
-    only says so (and returns None)."""
+    only says so (and returns None). ``timings`` hears when each stage ended (``import``,
+    ``knowledge``, ``drafts``: ``time.perf_counter()`` values)."""
     from digest import inputs
 
     mk, cfg = settings.load(config_file)
@@ -153,6 +164,8 @@ def run_distill_if_changed(config_file: Path, echo: Echo) -> DraftReport | None:
     stamp = (root / cfg.store).parent / "distilled.json"
     with open_store(root / cfg.store) as store:
         import_exports(root, cfg, store, echo)
+        if timings is not None:
+            timings["import"] = time.perf_counter()
         before = inputs.fingerprint(store, config_file, folders)
     summary = inputs.unchanged_since(stamp, before)
     if summary is not None:
@@ -165,10 +178,10 @@ def run_distill_if_changed(config_file: Path, echo: Echo) -> DraftReport | None:
             lines.append(line)
         echo(line, err=err)
 
-    _knowledge, report = run_distill(config_file, keep, imported=True)
+    knowledge, report = run_distill(config_file, keep, imported=True, timings=timings)
     with open_store(root / cfg.store) as store:  # content/ as this run left it
         inputs.remember(stamp, inputs.fingerprint(store, config_file, folders), lines[-1])
-    return report
+    return knowledge, report
 
 
 def run_build(config_file: Path, strict: bool, echo: Echo) -> Path:
