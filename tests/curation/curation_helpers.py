@@ -11,6 +11,15 @@ from click.testing import CliRunner, Result
 from digest.cli import main
 from digest.pages.frontmatter import parse, render
 
+MKDOCS_YML = """\
+site_name: t
+docs_dir: content
+plugins:
+  - digest:
+      tags: {pandas: [dataframe]}
+"""
+"""The smallest mkdocs.yml with the plugin and a tag vocabulary."""
+
 
 def run(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)

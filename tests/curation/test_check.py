@@ -13,18 +13,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from curation_helpers import run, tree
+from curation_helpers import MKDOCS_YML, run, tree
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "check"
 GOLDEN = FIXTURE / "expected.txt"
 
-MKDOCS_YML = """\
-site_name: t
-docs_dir: content
-plugins:
-  - digest:
-      tags: {pandas: [dataframe]}
-"""
 GOOD_QA = "---\nid: q-good\ntitle: Good\ntags: [pandas]\n---\n\n# Good\n"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from curation_helpers import run
+from curation_helpers import MKDOCS_YML, run
 
 from digest import check
 from digest.errors import ContentError
@@ -218,15 +218,6 @@ def test_reading_a_file_is_read_text(tmp_path: Path, data: bytes) -> None:
     except UnicodeDecodeError as exc:
         got = exc.reason
     assert got == expected
-
-
-MKDOCS_YML = """\
-site_name: t
-docs_dir: content
-plugins:
-  - digest:
-      tags: {pandas: [dataframe]}
-"""
 
 
 def test_an_edit_of_the_same_size_in_the_same_instant_is_seen(tmp_path: Path) -> None:

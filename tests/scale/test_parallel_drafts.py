@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,12 @@ from click.testing import CliRunner
 from digest.cli import main
 from digest.errors import ContentError
 from digest.pages import drafts
-
-REPO = Path(__file__).parents[2]
+from example_helpers import copy_example
 
 
 def community(folder: Path) -> Path:
     """The example community with an empty content/: every draft is new."""
-    folder.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
-    shutil.copytree(REPO / "examples", folder / "examples")
-    shutil.copytree(REPO / "site_templates", folder / "site_templates")
-    (folder / "content").mkdir()
-    return folder
+    return copy_example(folder, content=False)
 
 
 def files(folder: Path) -> dict[str, bytes]:

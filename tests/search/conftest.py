@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,21 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from digest.cli import main
-
-REPO = Path(__file__).resolve().parents[2]
-COPY = ("mkdocs.yml", "content", "examples", "site_templates")
+from example_helpers import copy_example
 
 
 @pytest.fixture(scope="session")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the example community, built with `digest build`; returns its folder."""
-    root = tmp_path_factory.mktemp("search-example")
-    for name in COPY:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy2(source, root / name)
+    root = copy_example(tmp_path_factory.mktemp("search-example"))
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
         result = CliRunner().invoke(main, ["build", "-f", str(root / "mkdocs.yml")], catch_exceptions=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,9 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from digest.cli import main
+from example_helpers import copy_example
 
-REPO = Path(__file__).resolve().parents[2]
-COPY = ("mkdocs.yml", "content", "examples", "site_templates")
 ID = re.compile(r"^id: (?P<id>\S+)$", re.MULTILINE)
 TITLE = re.compile(r"^title: .*$", re.MULTILINE)
 
@@ -48,12 +46,7 @@ def question_of(path: Path) -> tuple[str, str]:
 
 @pytest.fixture
 def community(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in COPY:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy2(source, tmp_path / name)
+    copy_example(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     return tmp_path
 
