@@ -193,28 +193,45 @@ class _Reader:
         pass
 
 
-class _WorkerReader(_Reader):
-    """One export read by a worker process (:func:`_read_export`), rows passed by a queue."""
+class _Worker:
+    """A worker process reading its share of the exports in order (:func:`_read_exports`)."""
 
-    def __init__(self, path: Path, source: Source, context: SpawnContext) -> None:
-        super().__init__(path, source)
-        self._done = False
-        self._queue: Queue[tuple[str, Any]] = context.Queue(QUEUE_BATCHES)
-        self._process = context.Process(target=_read_export, args=(path, source, self._queue), daemon=True)
-        self._process.start()
+    def __init__(self, files: list[tuple[Path, Source]], context: SpawnContext) -> None:
+        self.queue: Queue[tuple[str, Any]] = context.Queue(QUEUE_BATCHES)
+        self.process = context.Process(target=_read_exports, args=(files, self.queue), daemon=True)
+        self.process.start()
 
-    def _get(self) -> tuple[str, Any]:
+    def get(self, path: Path) -> tuple[str, Any]:
+        """The next item the worker sent about ``path`` (errors included, not raised)."""
         while True:
             try:
-                kind, value = self._queue.get(timeout=1.0)
+                return self.queue.get(timeout=1.0)
             except queue.Empty:
-                if not self._process.is_alive():
-                    code = self._process.exitcode
-                    raise InputError(self.path, f"the reader stopped (exit code {code})") from None
-                continue
-            if kind == "error":
-                raise value
-            return kind, value
+                if not self.process.is_alive():
+                    code = self.process.exitcode
+                    raise InputError(path, f"the reader stopped (exit code {code})") from None
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.queue.close()
+
+
+class _WorkerReader(_Reader):
+    """One export read by a worker process, its rows passed by the worker's queue."""
+
+    def __init__(self, path: Path, source: Source, worker: _Worker) -> None:
+        super().__init__(path, source)
+        self._worker = worker
+        self._done = False
+
+    def _get(self) -> tuple[str, Any]:
+        kind, value = self._worker.get(self.path)
+        if kind == "error":
+            self._done = True
+            raise value
+        return kind, value
 
     def sha(self) -> str:
         kind, value = self._get()
@@ -227,7 +244,6 @@ class _WorkerReader(_Reader):
             if kind == "done":
                 self.warnings.extend(value)
                 self._done = True
-                self.close()
                 return
             assert kind == "chat"
             tally = Tally()
@@ -242,62 +258,51 @@ class _WorkerReader(_Reader):
             yield from value
 
     def close(self) -> None:
-        """Wait for the worker, or stop it if its export is not read to the end (skipped)."""
-        if not self._done:
-            self._process.kill()
-        self._process.join()
-        self._queue.close()
+        """Pass over what is left of this export (it was skipped): the worker's next one follows."""
+        while not self._done:
+            kind, _value = self._worker.get(self.path)
+            self._done = kind in ("done", "error")
 
 
 class _Readers:
-    """The readers of the files to import, started ahead in worker processes when it pays."""
+    """The readers of the files to import: when it pays, a few worker processes (one per core)
+    share the files and read them ahead, each its own in order."""
 
     def __init__(self, files: list[tuple[Path, Source]], parallel: bool) -> None:
-        self._waiting = [(path, source) for path, source in files]
-        self._started: dict[Path, _Reader] = {}
-        self._jobs = (os.cpu_count() or 1) if parallel else 0
-        self._context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-        self._fill()
-
-    def _fill(self) -> None:
-        while self._waiting and len(self._started) < self._jobs:
-            path, source = self._waiting[0]
-            if not _picklable(source):
-                break  # read in this process when its turn comes
-            self._waiting.pop(0)
-            self._started[path] = _WorkerReader(path, source, self._context)
+        pooled = [(path, source) for path, source in files if parallel and _picklable(source)]
+        jobs = min(os.cpu_count() or 1, len(pooled))
+        context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+        self._workers = [_Worker(pooled[k::jobs], context) for k in range(jobs)]
+        self._assigned = {path: self._workers[i % jobs] for i, (path, _source) in enumerate(pooled)}
 
     def take(self, path: Path, source: Source) -> _Reader:
-        reader = self._started.pop(path, None)
-        if reader is None:
-            self._waiting = [w for w in self._waiting if w[0] != path]
-            reader = _Reader(path, source)
-        self._fill()
-        return reader
+        worker = self._assigned.pop(path, None)
+        return _Reader(path, source) if worker is None else _WorkerReader(path, source, worker)
 
     def close(self) -> None:
-        for reader in self._started.values():
-            reader.close()
-        self._started.clear()
+        for worker in self._workers:
+            worker.stop()
 
 
-def _read_export(path: Path, source: Source, out: Queue[tuple[str, Any]]) -> None:
-    """In a worker process: the content hash of an export, then its chats as batches of rows."""
-    try:
-        reader = _Reader(path, source)
-        out.put(("sha", reader.sha()))
-        with collector_paused():
-            for group, rows, tally in reader.chats():
-                out.put(("chat", group))
-                for batch in batched(rows, BATCH):
-                    out.put(("rows", batch))
-                out.put(("end", tally))
-        out.put(("done", reader.warnings))
-    except DigestError as exc:
-        out.put(("error", exc))
-    except BaseException as exc:  # a bug, not bad input: the writer shows it whole
-        trace = "".join(traceback.format_exception(exc))
-        out.put(("error", RuntimeError(f"reading {path} failed:\n{trace}")))
+def _read_exports(files: list[tuple[Path, Source]], out: Queue[tuple[str, Any]]) -> None:
+    """In a worker process: for each export in turn, its content hash, then its chats as
+    batches of rows, then its warnings (or the error that stopped it)."""
+    for path, source in files:
+        try:
+            reader = _Reader(path, source)
+            out.put(("sha", reader.sha()))
+            with collector_paused():
+                for group, rows, tally in reader.chats():
+                    out.put(("chat", group))
+                    for batch in batched(rows, BATCH):
+                        out.put(("rows", batch))
+                    out.put(("end", tally))
+            out.put(("done", reader.warnings))
+        except DigestError as exc:
+            out.put(("error", exc))
+        except BaseException as exc:  # a bug, not bad input: the writer shows it whole
+            trace = "".join(traceback.format_exception(exc))
+            out.put(("error", RuntimeError(f"reading {path} failed:\n{trace}")))
 
 
 def _picklable(source: Source) -> bool:
