@@ -95,3 +95,17 @@ def test_a_broken_export_read_by_a_worker_fails_as_in_one_process(
         assert snapshot(database) == expected  # the file before the broken one landed, none of it
     assert errors[0] == errors[1]
     assert "b.json" in errors[1]
+
+
+def test_a_skipped_export_is_passed_over_and_its_worker_reads_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = exports(tmp_path / "exports")
+    twin = tmp_path / "exports" / "a-twin.json"  # a's very bytes under another name, second in line
+    shutil.copy(files[0], twin)
+    ordered = [files[0], twin, files[1], files[2]]
+    alone = run(tmp_path / "alone.sqlite", ordered, monkeypatch, parallel=False)
+    workers = run(tmp_path / "workers.sqlite", ordered, monkeypatch, parallel=True)
+    assert workers == alone
+    assert [unchanged for _name, unchanged, *_ in workers] == [False, True, False, False]
+    assert snapshot(tmp_path / "workers.sqlite") == snapshot(tmp_path / "alone.sqlite")
