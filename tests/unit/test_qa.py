@@ -8,6 +8,7 @@ import pytest
 
 from digest.distill.qa import distill_group
 from digest.distill.questions import is_thanks, is_thanks_only, judge_question, make_title
+from digest.distill.resources import find_resources
 from digest.distill.scoring import contributions, leaderboard
 from digest.model import Kind, Message, Reaction
 
@@ -168,3 +169,32 @@ def test_points_and_leaderboard_order() -> None:
     # asker: question answered 1.
     assert points == {"telegram:jie": 8, "telegram:ana": 3, "telegram:asker": 1}
     assert [row.member_id for row in board] == ["telegram:jie", "telegram:ana", "telegram:asker"]
+
+
+def test_thanks_count_through_reconstructed_reply_links() -> None:
+    """A chat without reply links (WhatsApp): the thanks is credited through the link reply
+    reconstruction found; a link of its own would win; a message starting a conversation
+    (reconstructed as its own parent) thanks nobody."""
+    chat = [
+        m(1, "wang", "How do I read a GBK encoded csv in pandas?"),
+        m(2, "ana", "pd.read_csv(path, encoding='gbk') does it"),
+        m(3, "lee", "lunch anyone?"),
+        m(4, "wang", "thanks, that works!"),
+        m(5, "kim", "thanks all, great group"),
+    ]
+    rebuilt = {"1": "1", "2": "1", "3": "3", "4": "2", "5": "5"}
+    thanked = [c.member_id for c in contributions([], chat, WEIGHTS, rebuilt) if c.rule == "thanks_received"]
+    assert thanked == ["telegram:ana"]
+    assert [c for c in contributions([], chat, WEIGHTS) if c.rule == "thanks_received"] == []
+    own = [*chat[:3], m(4, "wang", "thanks, that works!", reply=3)]  # the export's own link wins
+    thanked = [c.member_id for c in contributions([], own, WEIGHTS, rebuilt) if c.rule == "thanks_received"]
+    assert thanked == ["telegram:lee"]
+
+
+def test_a_thanks_to_a_shared_link_counts_as_a_use_through_reconstructed_links() -> None:
+    chat = [
+        m(1, "ana", "the pandas docs on IO: https://pandas.pydata.org/docs/user_guide/io.html"),
+        m(2, "wang", "thanks, exactly what I needed"),
+    ]
+    assert find_resources(chat, [], {})[0].used == 0
+    assert find_resources(chat, [], {}, {"2": "1"})[0].first.used_by == ("telegram:wang",)

@@ -154,8 +154,8 @@ def distill_part(messages: Sequence[Message], rules: Rules) -> GroupPart:
     people = rules.people
     replies = reconstructed_replies(messages) if few_reply_links(messages) else None
     result = distill_group(messages, rules.tags, replies)
-    contribs = contributions(result.qas, messages, rules.weights)
-    found = find_resources(messages, result.qas, rules.tags)
+    contribs = contributions(result.qas, messages, rules.weights, replies)
+    found = find_resources(messages, result.qas, rules.tags, replies)
     contribs.extend(resource_contributions(found, rules.weights))
     first_names: dict[str, str] = {}
     members: dict[str, Seen] = {}

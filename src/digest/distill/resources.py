@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from digest.distill.qa import match_tags
 from digest.distill.questions import is_thanks
+from digest.distill.scoring import reply_of
 from digest.model import QA, Contribution, Kind, Message, member_key
 from digest.text import URL_PATTERN
 
@@ -120,17 +121,22 @@ def links_in(text: str) -> list[str]:
 
 
 def find_resources(
-    messages: Sequence[Message], qas: Iterable[QA], tags: Mapping[str, Sequence[str]]
+    messages: Sequence[Message],
+    qas: Iterable[QA],
+    tags: Mapping[str, Sequence[str]],
+    replies: Mapping[str, str] | None = None,
 ) -> list[Resource]:
-    """Every resource shared in one group's messages (in time order), oldest first."""
+    """Every resource shared in one group's messages (in time order), oldest first; a thanks
+    replying to a share (by its link, or one ``replies`` reconstructed) counts as a use."""
     in_qa: dict[str, QA] = {}
     for qa in qas:
         for mid in qa.source_ids:
             in_qa.setdefault(mid, qa)
     thanked_by: dict[str, set[str]] = defaultdict(set)
     for m in messages:
-        if m.reply_to is not None and m.author_id and is_thanks(m.text):
-            thanked_by[m.reply_to].add(m.member_id)
+        parent = reply_of(m, replies)
+        if parent is not None and m.author_id and is_thanks(m.text):
+            thanked_by[parent].add(m.member_id)
     found: dict[str, list[tuple[Message, str]]] = defaultdict(list)
     for m in messages:
         if m.kind is not Kind.TEXT or not m.author_id:

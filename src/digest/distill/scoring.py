@@ -23,9 +23,16 @@ RULES = (
 
 
 def contributions(
-    qas: Iterable[QA], messages: Sequence[Message], weights: Mapping[str, int]
+    qas: Iterable[QA],
+    messages: Sequence[Message],
+    weights: Mapping[str, int],
+    replies: Mapping[str, str] | None = None,
 ) -> list[Contribution]:
-    """Score Q&A and thanks: answers (once per member per Q&A), acceptance, thanks, reactions."""
+    """Score Q&A and thanks: answers (once per member per Q&A), acceptance, thanks, reactions.
+
+    A thanks counts for the message it replies to: its explicit reply link, or else the one
+    ``replies`` reconstructed (message id -> parent id) for a chat without links.
+    """
     out: list[Contribution] = []
     for qa in qas:
         credited: set[str] = set()
@@ -44,13 +51,23 @@ def contributions(
             out.append(_c(q.member_id, "question_answered", weights, q.timestamp, qa.id))
     by_id = {(m.group_id, m.id): m for m in messages}
     for m in messages:
-        if m.reply_to is None or not is_thanks(m.text):
+        parent = reply_of(m, replies)
+        if parent is None or not is_thanks(m.text):
             continue
-        target = by_id.get((m.group_id, m.reply_to))
+        target = by_id.get((m.group_id, parent))
         if target is not None and target.author_id != m.author_id and target.author_id:
             key = target.member_id
             out.append(_c(key, "thanks_received", weights, m.timestamp, f"{m.group_id}/{m.id}"))
     return sorted(out, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))
+
+
+def reply_of(message: Message, replies: Mapping[str, str] | None) -> str | None:
+    """The id of the message ``message`` replies to: its own link wins over a reconstructed one
+    (a reconstructed link to itself means it starts a conversation)."""
+    if message.reply_to is not None:
+        return message.reply_to
+    parent = replies.get(message.id) if replies else None
+    return parent if parent != message.id else None
 
 
 def _c(
