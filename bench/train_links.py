@@ -9,8 +9,13 @@ earlier lines and "none", and fits LambdaMART (one query per message, the gold p
 relevant) with fixed seeds in LightGBM's deterministic mode, so the same data gives the
 same model. Stage 2 adds structure features read from stage 1's decisions; on the
 training logs those decisions come from stage-1 models trained on the other folds, so
-they are as noisy as on new data. The trees are stored complete to a fixed depth, as
-``threads.Forest`` reads them.
+they are as noisy as on new data. It learns from the candidates within ``--train-margin``
+of stage 1's best (and "none"), and is the average of ``--stage2-seeds`` models that each
+see a share of the rows and features. The cascade's cuts are stored with the model: the
+first ``--prune-trees`` trees of stage 1 pass the ``--prune-keep`` best candidates within
+``--prune-margin`` on to the rest, stage 2 rescores those within ``--keep-margin`` of
+stage 1's best. The trees are stored complete to a fixed depth, as ``threads.Forest``
+reads them.
 """
 
 from __future__ import annotations
@@ -60,40 +65,45 @@ def examples(
     window: int,
     names: Sequence[str],
     structure: Sequence[threads.Forest | None] | None = None,
+    keep: int = 0,
+    keep_margin: float = 0.0,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Feature rows, labels and query sizes for every annotated conversational message.
 
-    With ``structure``, log ``k`` first gets the decisions of forest ``structure[k]`` (a
-    model that did not see that log, so the structure is as noisy as on new data).
+    With ``structure``, log ``k`` is first ranked by forest ``structure[k]`` (a model that
+    did not see that log, so the structure is as noisy as on new data), and only the
+    candidates a second stage would score (``keep``, ``keep_margin``) become rows.
     """
     xs, ys, sizes = [], [], []
     for k, (_path, messages, gold) in enumerate(logs):
         p = threads.prepare(messages)
-        if structure is not None:
+        if structure is None:
+            q = threads.pairs(p, FIRST_ANNOTATED, len(messages), window)
+            x = threads.feature_matrix(p, q, (), names)
+            i, j, valid = q.i, q.j, q.valid
+        else:
             earlier = structure[k]
             if earlier is None:
                 raise ValueError("no earlier stage for a log")
-            parent, margin = threads.rank_stage(p, earlier, p.text)
-            parent = np.where(p.text, parent, np.arange(p.n))
-            p = threads.with_structure(p, parent, margin)
-        q = threads.pairs(p, FIRST_ANNOTATED, len(messages), window)
-        x = threads.feature_matrix(p, q, (), names)
-        if p.margin is not None:  # stage 2 ranks only what stage 1 scored in full
-            shortlisted = (p.margin[FIRST_ANNOTATED:, : q.width] > threads.NO_SCORE).ravel()
-            shortlisted[:: q.width] = True
-            q = threads.Pairs(i=q.i, j=q.j, valid=q.valid & shortlisted, width=q.width)
-        for row, i in enumerate(range(FIRST_ANNOTATED, len(messages))):
-            parents = gold.get(i)
-            if not parents or not p.text[i]:
+            later = threads.Forest.placeholder(names, window, keep, keep_margin)
+            _parent, collected = threads.cascade(p, (earlier, later), p.text, collect=True)
+            i = np.concatenate([c.i for c in collected])
+            j = np.concatenate([c.j for c in collected])
+            x = np.concatenate([c.x for c in collected])
+            valid = i >= FIRST_ANNOTATED
+        starts = np.flatnonzero(np.r_[True, i[1:] != i[:-1]]) if i.size else np.zeros(0, np.int64)
+        for lo, hi in zip(starts, np.r_[starts[1:], i.size], strict=True):
+            message = int(i[lo])
+            parents = gold.get(message)
+            if not parents or not p.text[message]:
                 continue
-            rows = slice(row * q.width, (row + 1) * q.width)
-            valid = q.valid[rows]
-            label = np.isin(q.j[rows], sorted(parents)) & valid
+            rows = np.arange(lo, hi)[valid[lo:hi]]
+            label = np.isin(j[rows], sorted(parents))
             if not label.any():
                 continue  # the gold parent is out of reach
-            xs.append(x[rows][valid])
-            ys.append(label[valid])
-            sizes.append(int(valid.sum()))
+            xs.append(x[rows])
+            ys.append(label)
+            sizes.append(int(rows.size))
     return np.concatenate(xs), np.concatenate(ys).astype(np.int32), np.array(sizes)
 
 
@@ -125,7 +135,15 @@ def complete(node: dict[str, Any], depth: int) -> tuple[list[int], list[float], 
     return feature, threshold, leaf
 
 
-def fit(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], sizes: np.ndarray[Any, Any], args: Any) -> Any:
+def fit(
+    x: np.ndarray[Any, Any],
+    y: np.ndarray[Any, Any],
+    sizes: np.ndarray[Any, Any],
+    args: Any,
+    seed: int = 7,
+    sample: float = 1.0,
+) -> Any:
+    """LambdaMART trees; with ``sample`` < 1 each tree sees that share of the rows and features."""
     import lightgbm as lgb  # training only
 
     params = {
@@ -136,12 +154,14 @@ def fit(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], sizes: np.ndarray[Any,
         "learning_rate": args.learning_rate,
         "min_data_in_leaf": 50,
         "max_bin": 63,
-        "seed": 7,
+        "seed": seed,
         "deterministic": True,
         "force_row_wise": True,
         "num_threads": 2,
         "verbose": -1,
     }
+    if sample < 1.0:
+        params.update(bagging_fraction=sample, bagging_freq=1, feature_fraction=sample)
     return lgb.train(params, lgb.Dataset(x, y, group=sizes), args.trees)
 
 
@@ -161,6 +181,9 @@ def export(
         "depth": args.depth,
         "prune_trees": args.prune_trees if prune else 0,
         "prune_keep": args.prune_keep if prune else 0,
+        "prune_margin": args.prune_margin if prune else 0.0,
+        "keep": 0 if prune else args.keep,
+        "keep_margin": 0.0 if prune else args.keep_margin,
         "trees": {"feature": features, "threshold": thresholds, "leaf": leaves},
     }
     sample = x[:: max(1, x.shape[0] // 20000)]
@@ -168,6 +191,18 @@ def export(
     if gap > 1e-4:
         raise SystemExit(f"numpy scoring differs from LightGBM by {gap}")
     return stage
+
+
+def average(stages: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One stage whose score is the mean of the stages' scores: all their trees, leaves scaled."""
+    share = 1.0 / len(stages)
+    trees = {
+        key: [row for stage in stages for row in stage["trees"][key]] for key in ("feature", "threshold")
+    }
+    trees["leaf"] = [
+        [round(value * share, 7) for value in row] for stage in stages for row in stage["trees"]["leaf"]
+    ]
+    return {**stages[0], "trees": trees}
 
 
 def compact(stage: dict[str, Any]) -> dict[str, Any]:
@@ -189,9 +224,27 @@ def main() -> int:
     parser.add_argument("--depth", type=int, default=6)
     parser.add_argument("--window", type=int, default=threads.WINDOW)
     parser.add_argument("--learning-rate", type=float, default=0.1)
-    parser.add_argument("--prune-trees", type=int, default=20)
-    parser.add_argument("--prune-keep", type=int, default=12)
+    parser.add_argument(
+        "--prune-trees", type=int, default=10, help="Stage 1: trees that score every candidate."
+    )
+    parser.add_argument(
+        "--prune-keep", type=int, default=8, help="Stage 1: candidates the other trees score."
+    )
+    parser.add_argument(
+        "--prune-margin", type=float, default=2.0, help="Stage 1: ... within this of its best."
+    )
+    parser.add_argument("--keep", type=int, default=0, help="Stage 2: stage 1's best candidates it scores.")
+    parser.add_argument(
+        "--keep-margin", type=float, default=2.0, help="Stage 2: ... within this of the best."
+    )
+    parser.add_argument(
+        "--train-margin", type=float, default=3.0, help="Stage 2: trained on candidates within this."
+    )
     parser.add_argument("--stages", type=int, default=2, choices=(1, 2))
+    parser.add_argument("--stage2-seeds", type=int, default=3, help="Stage 2: models averaged.")
+    parser.add_argument(
+        "--stage2-sample", type=float, default=0.8, help="Stage 2: rows and features each tree sees."
+    )
     parser.add_argument(
         "--folds", type=int, default=2, help="Split of the logs for honest stage-2 structure."
     )
@@ -219,10 +272,14 @@ def main() -> int:
                 folds[k] = forest
             say(f"stage 1, fold {fold + 1} of {args.folds}: {args.fold_trees} trees")
         names = (*base, *(f.name for f in threads.FEATURES if f.name.startswith("s_")))
-        x, y, sizes = examples(logs, args.window, names, folds)
+        x, y, sizes = examples(logs, args.window, names, folds, args.keep, args.train_margin)
         say(f"stage 2: {sizes.size} messages, {x.shape[0]} shortlisted candidate rows")
-        stages.append(export(fit(x, y, sizes, args), names, args, x, prune=False))
-        say(f"stage 2: {args.trees} trees")
+        seeds = range(7, 7 + args.stage2_seeds)
+        sample = args.stage2_sample if args.stage2_seeds > 1 else 1.0
+        stages.append(
+            average([export(fit(x, y, sizes, args, seed, sample), names, args, x, False) for seed in seeds])
+        )
+        say(f"stage 2: {args.stage2_seeds} x {args.trees} trees")
     x, y, sizes = examples(logs, args.window, base)
     say(f"stage 1: {len(logs)} logs, {sizes.size} messages, {x.shape[0]} candidate rows")
     stages.insert(0, export(fit(x, y, sizes, args), base, args, x))

@@ -223,6 +223,52 @@ def test_forest_scoring_matches_a_hand_built_tree() -> None:
         threads.Ranker.from_json({"format": "other"})
 
 
+def test_batch_scoring_matches_walking_each_tree() -> None:
+    rng = np.random.default_rng(3)
+    trees, inner, width = 5, 7, 4  # depth 3
+    forest = threads.Forest(
+        features=("a", "b", "c", "d"),
+        window=3,
+        depth=3,
+        feature=rng.integers(0, width, (trees, inner)),
+        threshold=rng.normal(size=(trees, inner)).astype(np.float32),
+        leaf=rng.normal(size=(trees, inner + 1)),
+    )
+    x = rng.normal(size=(300, width)).astype(np.float32)
+    expected = []
+    for row in x:
+        total = 0.0
+        for t in range(trees):
+            k = 0
+            while k < inner:
+                k = 2 * k + 1 + int(row[forest.feature[t, k]] > forest.threshold[t, k])
+            total += forest.leaf[t, k - inner]
+        expected.append(total)
+    assert np.allclose(forest.score(x), expected)
+    assert np.allclose(forest.score(x, 0, 2) + forest.score(x, 2), expected)
+
+
+def test_cascade_collects_the_rows_a_second_stage_learns_from() -> None:
+    messages = chat(
+        (0, "alice", "how do I mount an ntfs partition?"),
+        (10, "bob", "what is a good irc client?"),
+        (20, "carol", "alice: sudo mount -t ntfs-3g /dev/sdb1 /mnt"),
+        (30, "dave", "bob: irssi"),
+    )
+    p = threads.prepare(messages)
+    first = threads.default_model().stages[0]
+    names = (*threads.BASE_FEATURES, *threads.ROW_FEATURES)
+    later = threads.Forest.placeholder(names, first.window, keep_margin=3.0)
+    parent, collected = threads.cascade(p, (first, later), p.text, collect=True)
+    i = np.concatenate([rows.i for rows in collected])
+    j = np.concatenate([rows.j for rows in collected])
+    x = np.concatenate([rows.x for rows in collected])
+    assert x.shape == (i.size, len(names))
+    assert sorted(set(i[i == j].tolist())) == [0, 1, 2, 3]  # "none" is a row of every message
+    assert (i >= j).all()
+    assert parent.tolist() == [0, 1, 2, 3]  # a stage without trees scores everything 0: "none" first
+
+
 # ------------------------------------------------------------------ the CLI and the benchmark
 
 

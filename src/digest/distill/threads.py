@@ -14,9 +14,11 @@ It runs an ordered list of named rules, each deciding the messages still open
    "none" (a new conversation), from named pair features (``FEATURES``: the addressee
    prefix ``nick: ...``, mentions and ``@nick``, time gaps, the author's own recent
    messages, question/answer shape, tf-idf overlap with CJK character bigrams...),
-   and takes the best. Its second stage reads the conversations the first one built
-   (did the candidate answer me, is it in my last message's conversation...). Each
-   feature can be switched off by name too.
+   and takes the best. It is a cascade (``cascade``): a few trees shortlist the
+   candidates worth the whole first stage, and a second stage rescores the first one's
+   close calls with features read from the conversations it built (did the candidate
+   answer me, is it in my last message's conversation...). Each feature can be switched
+   off by name too.
 5. ``addressee``, ``continuation``, ``gap``, ``previous``: plain heuristics that decide
    whatever the ranker left open (everything, when the ranker is switched off).
 
@@ -120,32 +122,8 @@ class Prepared:
     child_keys: Ints | None = None  # sorted parent * n + index, for messages that reply
     author_child_keys: Ints | None = None  # sorted (parent * n_authors + author) * n + index
     own_prev: Ints | None = None  # the author's previous conversational message, -1 if none
-    margin: Floats | None = None  # (n, width): earlier stage's score minus the message's best
-
-
-def with_structure(p: Prepared, parent: Ints, margin: Floats) -> Prepared:
-    """``p`` plus the conversation structure an earlier stage decided."""
-    n = p.n
-    index = np.arange(n, dtype=np.int64)
-    root = parent.copy()
-    for k in range(n):  # parents come first, so one pass resolves every root
-        root[k] = k if parent[k] >= k else root[parent[k]]
-    replies = parent != index
-    own_prev = np.full(n, -1, np.int64)
-    last: dict[int, int] = {}
-    for k, a in enumerate(p.author.tolist()):
-        if p.text[k]:
-            own_prev[k] = last.get(a, -1)
-            last[a] = k
-    return replace(
-        p,
-        parent=parent,
-        root=root,
-        child_keys=np.sort(parent[replies] * n + index[replies]),
-        author_child_keys=np.sort((parent[replies] * p.n_authors + p.author[replies]) * n + index[replies]),
-        own_prev=own_prev,
-        margin=margin,
-    )
+    margin: Floats | None = None  # (messages, width): first stage's score minus the message's best
+    margin_start: int = 0  # the message of ``margin``'s first row
 
 
 def _tokens(text: str) -> list[str]:
@@ -583,7 +561,7 @@ def _features() -> tuple[Feature, ...]:
 
 
 def _structure_features() -> tuple[Feature, ...]:
-    """Features read from the conversations an earlier ranking stage built (``with_structure``)."""
+    """Features read from the conversations the first ranking stage built (``cascade``)."""
 
     def need(array: Ints | Floats | None) -> Any:
         if array is None:
@@ -622,7 +600,7 @@ def _structure_features() -> tuple[Feature, ...]:
 
     def margin(p: Prepared, q: Pairs, f: Scratch) -> Column:
         grid = need(p.margin)
-        return _col(grid[q.i, np.minimum(q.i - q.j, grid.shape[1] - 1)])
+        return _col(grid[q.i - p.margin_start, np.minimum(q.i - q.j, grid.shape[1] - 1)])
 
     return (
         Feature("s_replied_me", "the candidate answered this author (earlier stage)", replied_me),
@@ -644,7 +622,9 @@ def _structure_features() -> tuple[Feature, ...]:
 
 FEATURES: tuple[Feature, ...] = _features() + _structure_features()
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
-BASE_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if not f.name.startswith("s_"))
+ROW_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.name.startswith("s_"))
+"""Features of later stages, computed for the candidates they score only."""
+BASE_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.name not in ROW_FEATURES)
 
 
 def feature_matrix(
@@ -671,13 +651,88 @@ def feature_matrix(
 
 
 @dataclass(frozen=True, slots=True)
+class _Compiled:
+    """Trees ``first .. last`` of a forest laid out for batch scoring.
+
+    Every distinct split (feature, threshold) gets a code; a block of rows is compared
+    against all codes at once, then each row walks every tree with table lookups only.
+    Node ``g`` of the flat layout (``nodes`` per tree, leaves after the internal nodes)
+    has its split in ``code[g]``, its left child at ``left[g]`` (the right one next to
+    it) and, for a leaf, its value in ``value[g]``.
+    """
+
+    depth: int
+    trees: int
+    split_feature: Ints  # (codes,)
+    split_threshold: Floats  # (codes,)
+    code: Ints
+    left: Ints
+    value: npt.NDArray[np.float64]
+    root: Ints  # (1, trees): the first node of each tree
+
+    @staticmethod
+    def build(feature: Ints, threshold: Floats, leaf: npt.NDArray[np.float64], depth: int) -> _Compiled:
+        trees, inner = feature.shape
+        splits = np.stack([feature.ravel().astype(np.float64), threshold.ravel().astype(np.float64)], 1)
+        unique, codes = np.unique(splits, axis=0, return_inverse=True)
+        nodes = 2 * inner + 1
+        first = np.arange(trees, dtype=np.intp)[:, None] * nodes
+        code = np.zeros((trees, nodes), np.intp)
+        code[:, :inner] = codes.reshape(trees, inner)
+        left = np.zeros((trees, nodes), np.intp)
+        left[:, :inner] = first + 2 * np.arange(inner, dtype=np.intp)[None, :] + 1
+        value = np.zeros((trees, nodes), np.float64)
+        value[:, inner:] = leaf
+        return _Compiled(
+            depth=depth,
+            trees=trees,
+            split_feature=unique[:, 0].astype(np.intp),
+            split_threshold=unique[:, 1].astype(np.float32),
+            code=code.ravel(),
+            left=left.ravel(),
+            value=value.ravel(),
+            root=first.reshape(1, trees),
+        )
+
+    def score(self, x: Floats, chunk: int = 1 << 16) -> npt.NDArray[np.float64]:
+        out = np.zeros(x.shape[0], np.float64)
+        if self.trees == 0:
+            return out
+        step = max(1, chunk // self.trees)
+        threshold = self.split_threshold[:, None]
+        for lo in range(0, x.shape[0], step):
+            columns = np.ascontiguousarray(x[lo : lo + step].T)
+            rows = columns.shape[1]
+            # right[code * rows + row]: does the row go right at splits with that code?
+            right = np.greater(columns[self.split_feature], threshold).ravel()
+            code = self.code * rows
+            row = np.arange(rows, dtype=np.intp)[:, None]
+            at = np.repeat(self.root, rows, axis=0)
+            probe = np.empty_like(at)
+            bit = np.empty(at.shape, np.bool_)
+            for _ in range(self.depth):
+                np.take(code, at, out=probe)
+                probe += row
+                np.take(right, probe, out=bit)
+                np.take(self.left, at, out=at)
+                at += bit
+            out[lo : lo + rows] = np.take(self.value, at).sum(axis=1)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Forest:
     """Gradient-boosted regression trees, stored complete to a fixed depth for fast numpy scoring.
 
     Tree ``t`` has internal nodes ``0 .. 2**depth - 2`` (children of ``k``: ``2k+1`` left,
     ``2k+2`` right; go right when the value is greater than the threshold) and
-    ``2**depth`` leaves. The first ``prune_trees`` trees score every candidate; only the
-    ``prune_keep`` best (and "none") are scored by the rest.
+    ``2**depth`` leaves.
+
+    Which candidates a stage scores in full: in the first stage, the first ``prune_trees``
+    trees score every candidate and only the ``prune_keep`` best within ``prune_margin`` of
+    the message's best (0: any), and "none", go on to the rest. A later stage rescores the
+    earlier stage's ``keep`` best candidates (0: all it scored in full) within
+    ``keep_margin`` of its best (0: any), where more than one is left.
     """
 
     features: tuple[str, ...]
@@ -688,6 +743,10 @@ class Forest:
     leaf: npt.NDArray[np.float64]  # (trees, 2**depth)
     prune_trees: int = 0
     prune_keep: int = 0
+    prune_margin: float = 0.0
+    keep: int = 0
+    keep_margin: float = 0.0
+    _compiled: dict[tuple[int, int], _Compiled] = field(default_factory=dict, compare=False, repr=False)
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Forest:
@@ -701,6 +760,9 @@ class Forest:
             leaf=np.array(trees["leaf"], np.float64).reshape(len(trees["leaf"]), -1),
             prune_trees=int(data.get("prune_trees", 0)),
             prune_keep=int(data.get("prune_keep", 0)),
+            prune_margin=float(data.get("prune_margin", 0.0)),
+            keep=int(data.get("keep", 0)),
+            keep_margin=float(data.get("keep_margin", 0.0)),
         )
         inner = 2**forest.depth - 1
         if forest.feature.shape[1:] != (inner,) or forest.leaf.shape[1:] != (inner + 1,):
@@ -709,42 +771,41 @@ class Forest:
             raise ValueError("a tree splits on a feature the model does not list")
         return forest
 
+    @staticmethod
+    def placeholder(
+        features: Sequence[str],
+        window: int,
+        keep: int = 0,
+        keep_margin: float = 0.0,
+    ) -> Forest:
+        """A forest without trees (every score 0): the candidates and features of a stage to train."""
+        return Forest(
+            features=tuple(features),
+            window=window,
+            depth=1,
+            feature=np.zeros((0, 1), np.int64),
+            threshold=np.zeros((0, 1), np.float32),
+            leaf=np.zeros((0, 2), np.float64),
+            keep=keep,
+            keep_margin=keep_margin,
+        )
+
     @property
     def trees(self) -> int:
         return int(self.leaf.shape[0])
 
-    def score(
-        self, x: Floats, first: int = 0, last: int | None = None, chunk: int = 1 << 20
-    ) -> npt.NDArray[np.float64]:
+    def score(self, x: Floats, first: int = 0, last: int | None = None) -> npt.NDArray[np.float64]:
         """Sum of trees ``first .. last`` for every row of ``x``."""
-        last = self.trees if last is None else last
-        out = np.zeros(x.shape[0], np.float64)
+        last = self.trees if last is None else min(last, self.trees)
         if last <= first or x.shape[0] == 0:
-            return out
-        n_trees = last - first
-        inner = self.feature.shape[1]
-        flat_feature = self.feature[first:last].astype(np.int32).ravel()
-        flat_threshold = self.threshold[first:last].ravel()
-        flat_leaf = self.leaf[first:last].ravel()
-        tree_inner = (np.arange(n_trees, dtype=np.int32) * inner)[None, :]
-        to_leaf = (np.arange(n_trees, dtype=np.int32) - inner)[None, :]
-        step = max(1, chunk // n_trees)
-        for lo in range(0, x.shape[0], step):
-            block = np.ascontiguousarray(x[lo : lo + step], np.float32)
-            width = block.shape[1]
-            flat_block = block.ravel()
-            row_base = (np.arange(block.shape[0], dtype=np.int32) * width)[:, None]
-            # ``at``: the global index of each row's current node in each tree
-            at = np.repeat(tree_inner, block.shape[0], axis=0)
-            shift = 1 - tree_inner
-            for _ in range(self.depth):
-                value = flat_block[row_base + flat_feature[at]]
-                right = value > flat_threshold[at]
-                at *= 2
-                at += shift
-                at += right
-            out[lo : lo + step] = flat_leaf[at + to_leaf].sum(axis=1)
-        return out
+            return np.zeros(x.shape[0], np.float64)
+        compiled = self._compiled.get((first, last))
+        if compiled is None:
+            compiled = _Compiled.build(
+                self.feature[first:last], self.threshold[first:last], self.leaf[first:last], self.depth
+            )
+            self._compiled[first, last] = compiled
+        return compiled.score(np.ascontiguousarray(x, np.float32))
 
 
 def _thresholds(values: Sequence[Sequence[float]], exact32: bool) -> Floats:
@@ -763,7 +824,7 @@ def _floor32(threshold: npt.NDArray[np.float64]) -> Floats:
 
 @dataclass(frozen=True, slots=True)
 class Ranker:
-    """One or more forests; each stage after the first also reads the structure the last one built."""
+    """One or more forests; each stage after the first also reads the structure the first one built."""
 
     stages: tuple[Forest, ...]
 
@@ -789,56 +850,190 @@ NO_SCORE = -50.0
 """The margin of a candidate a stage did not score in full."""
 
 
-def rank_stage(
+def _own_prev(p: Prepared) -> Ints:
+    """Each message's author's previous conversational message (-1 if none)."""
+    own_prev = np.full(p.n, -1, np.int64)
+    last: dict[int, int] = {}
+    for k, a in enumerate(p.author.tolist()):
+        if p.text[k]:
+            own_prev[k] = last.get(a, -1)
+            last[a] = k
+    return own_prev
+
+
+class _Structure:
+    """The first stage's decisions, as the structure features of later stages read them.
+
+    Built chunk by chunk: a message's structure features only read decisions about
+    earlier messages, and its own first-stage margins.
+    """
+
+    def __init__(self, p: Prepared, base: Ints) -> None:
+        self.p = p
+        self.parent = base.copy()
+        self.root = np.arange(p.n, dtype=np.int64)
+        self.own_prev = _own_prev(p)
+
+    def decide(self, start: int, stop: int, parent: Ints) -> None:
+        """Record the first stage's parents of messages ``start .. stop`` (in order)."""
+        self.parent[start:stop] = parent
+        root = self.root
+        for k, j in enumerate(parent.tolist(), start):  # parents come first: one pass resolves roots
+            root[k] = k if j >= k else root[j]
+
+    def view(self, start: int, stop: int, window: int, margin: Floats) -> Prepared:
+        """The prepared chat plus the structure the features of messages ``start .. stop`` read."""
+        p = self.p
+        n = p.n
+        lo = max(0, start - window)
+        index = np.arange(lo, stop, dtype=np.int64)
+        parent = self.parent[lo:stop]
+        replies = parent != index
+        return replace(
+            p,
+            parent=self.parent,
+            root=self.root,
+            child_keys=np.sort(parent[replies] * n + index[replies]),
+            author_child_keys=np.sort(
+                (parent[replies] * p.n_authors + p.author[lo:stop][replies]) * n + index[replies]
+            ),
+            own_prev=self.own_prev,
+            margin=margin,
+            margin_start=start,
+        )
+
+
+def _first_stage(forest: Forest, x: Floats, keep: Bools, width: int) -> tuple[npt.NDArray[np.float64], Bools]:
+    """Scores (-inf where not scored in full) and the full-scored mask of a chunk's candidates."""
+    score = np.full(keep.size, -np.inf)
+    rows = np.flatnonzero(keep)
+    if not (0 < forest.prune_trees < forest.trees and 0 < forest.prune_keep < width):
+        score[rows] = forest.score(x[rows])
+        return score, keep
+    score[rows] = forest.score(x[rows], 0, forest.prune_trees)
+    grid = score.reshape(-1, width)
+    chosen = _best(grid, forest.prune_keep, forest.prune_margin)
+    chosen[:, 0] = True  # "none" is always scored in full
+    full = chosen.ravel() & keep
+    rows = np.flatnonzero(full)
+    score[rows] += forest.score(x[rows], forest.prune_trees)
+    score[~full] = -np.inf
+    return score, full
+
+
+def _best(grid: npt.NDArray[np.float64], keep: int, margin: float) -> Bools:
+    """The ``keep`` best entries of each row (0: all) within ``margin`` of its best (0: any)."""
+    chosen = np.isfinite(grid)
+    if 0 < keep < grid.shape[1]:
+        order = np.argsort(-grid, axis=1, kind="stable")[:, :keep]
+        top = np.zeros(grid.shape, np.bool_)
+        np.put_along_axis(top, order, True, axis=1)
+        chosen &= top
+    if margin > 0:
+        with np.errstate(invalid="ignore"):
+            chosen &= grid >= grid.max(axis=1, keepdims=True) - margin
+    return chosen
+
+
+def _stage_matrix(
     p: Prepared,
+    q: Pairs,
+    rows: Ints,
+    x: Floats,
+    names: Sequence[str],
     forest: Forest,
+    disabled: Collection[str],
+) -> Floats:
+    """A later stage's features for the chosen rows: first-stage columns reused, the rest computed."""
+    out = np.zeros((rows.size, len(forest.features)), np.float32)
+    column = {name: k for k, name in enumerate(names)}
+    sub = Pairs(i=q.i[rows], j=q.j[rows], valid=q.valid[rows], width=q.width)
+    structure = [k for k, name in enumerate(forest.features) if name in ROW_FEATURES]
+    missing = [k for k, name in enumerate(forest.features) if name not in column and k not in structure]
+    for k, name in enumerate(forest.features):
+        if name in column:
+            out[:, k] = x[rows, column[name]]
+    if structure:
+        out[:, structure] = feature_matrix(p, sub, disabled, [forest.features[k] for k in structure])
+    if missing:
+        full = feature_matrix(p, q, disabled, [forest.features[k] for k in missing])
+        out[:, missing] = full[rows]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class StageRows:
+    """The candidate rows a stage scored for a chunk of messages: row r pairs ``i[r]`` with ``j[r]``."""
+
+    i: Ints
+    j: Ints
+    x: Floats
+
+
+def cascade(
+    p: Prepared,
+    stages: Sequence[Forest],
     wanted: Bools,
     disabled: Collection[str] = (),
-    shortlist: Floats | None = None,
-) -> tuple[Ints, Floats]:
-    """One stage: the best candidate of each wanted message, and every candidate's margin.
+    base: Ints | None = None,
+    collect: bool = False,
+) -> tuple[Ints, list[StageRows]]:
+    """Run the stages over the wanted messages: each one's parent index (itself for "none").
 
-    Returns ``parent`` (index; the message itself for "none"; -1 where not wanted) and
-    ``margin`` (n, window + 1): a candidate's score minus the best score of its message,
-    ``NO_SCORE`` where it was not scored in full. With ``shortlist`` (an earlier stage's
-    margins) only the candidates that stage scored in full are considered.
+    ``base`` holds the parents of the other messages (decided earlier; default: none), which
+    later stages read as part of the structure. With ``collect`` the last stage's candidate
+    rows and features are returned too (to train that stage).
     """
-    width = forest.window + 1
-    parent = np.full(p.n, -1, np.int64)
-    margin = np.full((p.n, width), NO_SCORE, np.float32)
+    index = np.arange(p.n, dtype=np.int64)
+    base = index.copy() if base is None else base
+    parent = np.where(wanted, index, base)
+    collected: list[StageRows] = []
+    first = stages[0]
+    structure = _Structure(p, base) if len(stages) > 1 else None
     for start in range(0, p.n, CHUNK):
         stop = min(p.n, start + CHUNK)
         if not wanted[start:stop].any():
+            if structure is not None:
+                structure.decide(start, stop, base[start:stop])
             continue
-        q = pairs(p, start, stop, forest.window)
-        x = feature_matrix(p, q, disabled, forest.features)
-        score = np.full(q.i.size, -np.inf)
+        q = pairs(p, start, stop, first.window)
+        x = feature_matrix(p, q, disabled, first.features)
         keep = q.valid & wanted[q.i]
-        if shortlist is not None:
-            keep &= (shortlist[start:stop, : q.width] > NO_SCORE).ravel()
-            keep[:: q.width] = wanted[start:stop]  # "none" is always a candidate
-        rows = np.flatnonzero(keep)
-        full = keep.copy()
-        if 0 < forest.prune_trees < forest.trees and 0 < forest.prune_keep < q.width:
-            score[rows] = forest.score(x[rows], 0, forest.prune_trees)
-            order = np.argsort(-score.reshape(-1, q.width), axis=1, kind="stable")[:, : forest.prune_keep]
-            chosen = np.zeros((stop - start, q.width), np.bool_)
-            np.put_along_axis(chosen, order, True, axis=1)
-            chosen[:, 0] = True  # "none" is always scored in full
-            full = chosen.ravel() & keep
-            rows = np.flatnonzero(full)
-            score[rows] += forest.score(x[rows], forest.prune_trees)
-        else:
-            score[rows] = forest.score(x[rows])
-        grid = score.reshape(-1, q.width)
-        best = np.argmax(grid, axis=1)
-        top = grid[np.arange(grid.shape[0]), best]
-        with np.errstate(invalid="ignore"):
-            block = np.where(full.reshape(-1, q.width), grid - top[:, None], NO_SCORE)
-        margin[start:stop] = block.astype(np.float32)
-        index = np.arange(start, stop)
-        parent[start:stop] = np.where(wanted[start:stop], index - best, -1)
-    return parent, margin
+        score, full = _first_stage(first, x, keep, q.width)
+        rows = np.flatnonzero(full)
+        for k in range(len(stages)):
+            grid = score.reshape(-1, q.width)
+            best = np.argmax(grid, axis=1)
+            chosen = np.where(wanted[start:stop], np.arange(start, stop) - best, base[start:stop])
+            if k == 0 and structure is not None:
+                structure.decide(start, stop, chosen)
+            if k + 1 == len(stages):
+                parent[start:stop] = chosen
+                break
+            later = stages[k + 1]
+            if later.window != first.window:
+                raise ValueError("every stage must look at the same window")
+            top = grid[np.arange(grid.shape[0]), best]
+            with np.errstate(invalid="ignore"):
+                margin = np.where(full.reshape(-1, q.width), grid - top[:, None], NO_SCORE).astype(np.float32)
+            shortlist = _best(grid, later.keep, later.keep_margin) & full.reshape(-1, q.width)
+            score = np.where(shortlist, 0.0, -np.inf).ravel()
+            full = shortlist.ravel()
+            training = collect and k + 2 == len(stages)
+            if training:  # the stage learns "none" against the rest everywhere
+                shortlist[:, 0] = wanted[start:stop]
+            else:  # a message with one candidate left keeps it: only the others are scored again
+                shortlist[shortlist.sum(axis=1) == 1] = False
+            rows = np.flatnonzero(shortlist.ravel())
+            assert structure is not None
+            view = structure.view(start, stop, first.window, margin)
+            xs = _stage_matrix(view, q, rows, x, first.features, later, disabled)
+            if training:
+                collected.append(StageRows(q.i[rows], q.j[rows], xs))
+            score[rows] = later.score(xs)
+        if collect and len(stages) == 1:
+            collected.append(StageRows(q.i[rows], q.j[rows], x[rows]))
+    return parent, collected
 
 
 def rank(
@@ -859,14 +1054,7 @@ def rank(
     base = np.arange(p.n, dtype=np.int64)
     for i, j in (fixed or {}).items():
         base[i] = j
-    current = p
-    parent = base
-    margin = np.zeros((p.n, 1), np.float32)
-    for k, forest in enumerate(model.stages):
-        if k:
-            current = with_structure(p, parent, margin)
-        chosen, margin = rank_stage(current, forest, wanted, disabled, margin if k else None)
-        parent = np.where(wanted, chosen, base)
+    parent, _rows = cascade(p, model.stages, wanted, disabled, base)
     return {int(i): int(parent[i]) for i in todo_index}
 
 
