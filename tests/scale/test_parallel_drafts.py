@@ -64,3 +64,31 @@ def test_an_error_in_a_worker_is_the_same_one_line_error(
     last = result.output.splitlines()[-1]
     assert last.startswith("Error: ") and last.endswith(":1: cannot render")
     assert files(root / "content") == {}  # nothing written
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_an_error_after_some_drafts_were_written_takes_them_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    root = community(tmp_path / "c")
+    real = drafts._text
+    written: list[Path] = []
+    write = drafts._write
+
+    def q_and_a_fails(job: drafts._Job) -> str:  # member stubs come first, then the Q&A
+        if job.path.parent.name == "qa":
+            raise ContentError(job.path, 1, "cannot render")
+        return real(job)
+
+    def counting(path: Path, text: str, report: drafts.DraftReport) -> None:
+        written.append(path)
+        write(path, text, report)
+
+    monkeypatch.setattr(drafts, "PARALLEL_DRAFTS", 1 if parallel else 1 << 30)
+    monkeypatch.setattr(drafts, "RENDER_CHUNK", 1)
+    monkeypatch.setattr(drafts, "_text", q_and_a_fails)
+    monkeypatch.setattr(drafts, "_write", counting)
+    result = CliRunner().invoke(main, ["distill", "-f", str(root / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert len(written) > 10  # the member stubs were written before the error
+    assert files(root / "content") == {}  # and are gone again

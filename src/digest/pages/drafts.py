@@ -86,10 +86,13 @@ def write_drafts(
             recorded[job.path.as_posix()] = entry
         else:
             todo.append(job)
-    # Render everything first: a template error writes nothing.
-    for job, text in zip(todo, _render_all(todo), strict=True):
-        _write(job.path, text, report)
-        recorded[job.path.as_posix()] = [job.key, *_stat(job.path)]
+    try:  # written as they are rendered (not all held at once); an error takes back what was written
+        for job, text in zip(todo, _render_all(todo), strict=True):
+            _write(job.path, text, report)
+            recorded[job.path.as_posix()] = [job.key, *_stat(job.path)]
+    except BaseException:
+        report.rollback()
+        raise
     if manifest is not None:
         write_atomic(manifest, orjson.dumps(recorded, option=orjson.OPT_SORT_KEYS).decode())
     return report
@@ -251,20 +254,24 @@ def _read_manifest(path: Path | None) -> dict[str, list[Any]]:
 
 PARALLEL_DRAFTS = 2000
 """From this many drafts to render, worker processes render them (where processes can fork)."""
+RENDER_CHUNK = 64
+"""Drafts a worker renders in one go."""
 _TODO: list[_Job] = []  # the jobs of the current parallel render, inherited by forked workers
 
 
-def _render_all(jobs: list[_Job]) -> list[str]:
-    """The file text of each job's draft; rendered by one forked worker per core when many."""
+def _render_all(jobs: list[_Job]) -> Iterator[str]:
+    """The file text of each job's draft, in order; rendered by one forked worker per core
+    (while this process writes the drafts already rendered) when there are many."""
     workers = os.cpu_count() or 1
     if len(jobs) < PARALLEL_DRAFTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_text(job) for job in jobs]
+        yield from map(_text, jobs)
+        return
     global _TODO
     _TODO = jobs
     try:
         # Forked, the workers share the knowledge already in memory instead of receiving a copy.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_render_index, range(len(jobs)), chunksize=256)
+            yield from pool.imap(_render_index, range(len(jobs)), chunksize=RENDER_CHUNK)
     finally:
         _TODO = []
 
