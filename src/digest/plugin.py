@@ -8,6 +8,10 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import posixpath
+import re
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,7 @@ from digest.pages.content import load_content
 from digest.pages.feeds import PEOPLE_JS, discovery_links, site_files
 from digest.pages.frontmatter import parsed_cache
 from digest.pages.guard import BuildGuard
+from digest.pages.markdown import fill, html_section, placeholder_token
 from digest.pages.site import SiteModel
 from digest.pages.templates import Templates
 from digest.search.commands import index_folder
@@ -49,6 +54,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._qa_pages: dict[str, str] = {}  # src URI -> Q&A id, for the curation notes
         self.search: SiteSearch | None = None
         self._page_html: str | None = None  # a page's own HTML while the search plugin reads it
+        self._blocks: dict[str, tuple[str, ...]] = {}  # src URI -> HTML blocks for its placeholders
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         quiet_jieba()
@@ -90,7 +96,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 content = load_content(Path(config.docs_dir), self.config.qa_dir, self.config.members_dir)
             templates = Templates(self.config.language, root / "site_templates")
             self.model = model = SiteModel.build(self.knowledge, content, self.config, templates)
-            pages = _rendered(model, _inputs(self.knowledge, Path(config.docs_dir), root, dict(self.config)))
+            uris = model.uris()
         except DigestError as exc:
             raise PluginError(str(exc)) from None
         consent_file = files.get_file_from_path(self.config.privacy.consent_file)
@@ -106,9 +112,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if content.rel(doc) in model.hidden:
                 removed[content.rel(doc)] = pseudonyms.members.get(member_id)
         self.guard = BuildGuard(pseudonyms, removed)
-        for uri, markdown in pages:
+        generated: dict[str, File] = {}  # every page is in place before any links are written
+        for uri in uris:
             if files.get_file_from_path(uri) is None:  # a curated page of that name wins
-                files.append(File.generated(config, uri, content=markdown))
+                files.append(generated.setdefault(uri, File.generated(config, uri, content="")))
         try:  # the Atom feeds and the directory's script, linked from the generated pages
             extra = site_files(
                 model,
@@ -126,6 +133,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._member_pages = {entry.uri: member_id for member_id, entry in model.members.items()}
         self._qa_pages = {entry.uri: entry.id for entry in model.qas}
         _add_redirects(files, config, model.curation.redirects)
+        model.hrefs = _hrefs(files)
+        model.token = _TOKEN
+        settings = {**dict(self.config), "use_directory_urls": config.use_directory_urls}  # links differ
+        try:
+            pages, blocks = _rendered(model, _inputs(self.knowledge, Path(config.docs_dir), root, settings))
+        except DigestError as exc:
+            raise PluginError(str(exc)) from None
+        for uri, markdown in pages:
+            if uri in generated:
+                generated[uri].content_string = markdown
+                if uri in blocks:
+                    self._blocks[uri] = self._scrubbed(blocks[uri])
         try:
             self.search = SiteSearch.prepare(
                 model,
@@ -133,7 +152,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 directory_urls=config.use_directory_urls,
                 site_url=config.site_url or "",
                 templates=root / "site_templates",
-                generated=frozenset(uri for uri, _markdown in pages),
+                generated=frozenset(uris),
                 guard=self.guard,
             )
         except DigestError as exc:
@@ -142,8 +161,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         member_id = self._member_pages.get(page.file.src_uri)
-        if member_id is not None and self.model is not None:
-            markdown = markdown.rstrip() + "\n" + self.model.member_activity(member_id, page.file.src_uri)
+        activity = None
+        if member_id is not None and self.model is not None:  # ready HTML, not Markdown to parse
+            activity = html_section(self.model.member_activity(member_id, page.file.src_uri), _TOKEN)
+            self._blocks[page.file.src_uri] = self._scrubbed(activity.blocks)
         qa_id = self._qa_pages.get(page.file.src_uri)
         if qa_id is not None and self.model is not None:
             meta = self.model.content.qa[qa_id].meta
@@ -153,14 +174,20 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             # Themes print front matter (titles included) unescaped; opted-out names never show.
             page.meta = self.guard.meta(page.meta)
             markdown = self.guard.markdown(markdown, page.file.src_uri)
-        if self.search is not None:  # search weight; related questions at the end of a Q&A page
+        if activity is not None:  # its headings and placeholders (checked by the guard as built)
+            markdown = markdown.rstrip() + "\n\n" + activity.markdown
+        if self.search is not None:  # search weight
             self.search.set_boost(page.file.src_uri, page.meta)
-            related = self.search.related_section(page.file.src_uri)
-            if related:
-                markdown = markdown.rstrip() + "\n\n" + related
         return markdown
 
     def on_page_content(self, html_: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        blocks = self._blocks.pop(page.file.src_uri, None)
+        if blocks:
+            html_ = fill(html_, _TOKEN, blocks)
+        if self.search is not None:  # related questions at the end of a Q&A page, as HTML
+            related = self.search.related_section(page.file.src_uri)
+            if related:
+                html_ = html_.rstrip("\n") + "\n" + related
         # Material prints a title that is not in front matter through `striptags`, which
         # unescapes it: give every page an escaped front-matter title instead.
         if "title" not in page.meta and page.title:
@@ -194,7 +221,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         data = self.search.structured_data(page.file.src_uri, page.canonical_url or page.url)
         return insert_before_first(output, "</head>", data) if data else output
 
+    def _scrubbed(self, blocks: tuple[str, ...]) -> tuple[str, ...]:
+        """Generated HTML under the guard: names of pseudonymised members in its text become
+        their pseudonyms (links to pages off the site are never made: see ``_hrefs``)."""
+        scrub = self.guard.scrub_text if self.guard is not None else None
+        if not scrub:
+            return blocks
+        return tuple(scrub_html(block, scrub) for block in blocks)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._blocks = {}
         self.knowledge = None
         self.model = None
         self.guard = None
@@ -204,20 +240,24 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return f"DigestPlugin({dict(self.config)!r})"
 
 
-_LAST: dict[str, list[tuple[str, str]]] = {}
-"""The machine-made pages of the last build in this process, by their inputs (``digest serve``
-rebuilds the site at every change, with a new plugin each time)."""
+_TOKEN = placeholder_token()
+"""The token of this process's placeholders (generated pages are kept between builds below)."""
+
+_LAST: dict[str, tuple[list[tuple[str, str]], dict[str, tuple[str, ...]]]] = {}
+"""The machine-made pages of the last build in this process and their HTML blocks, by their
+inputs (``digest serve`` rebuilds the site at every change, with a new plugin each time)."""
 
 
-def _rendered(model: SiteModel, inputs: str) -> list[tuple[str, str]]:
+def _rendered(model: SiteModel, inputs: str) -> tuple[list[tuple[str, str]], dict[str, tuple[str, ...]]]:
     """Every machine-made page, rendered again only when what they are made from changed."""
     if inputs and inputs in _LAST:
         return _LAST[inputs]
     pages = list(model.pages())
+    done = (pages, dict(model.blocks))
     _LAST.clear()
     if inputs:
-        _LAST[inputs] = pages
-    return pages
+        _LAST[inputs] = done
+    return done
 
 
 def _inputs(knowledge: Knowledge, docs_dir: Path, root: Path, settings: dict[str, Any]) -> str:
@@ -233,6 +273,52 @@ def _inputs(knowledge: Knowledge, docs_dir: Path, root: Path, settings: dict[str
             stat = path.stat()
             parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _hrefs(files: Files) -> Callable[[str, str], str | None]:
+    """Links between pages (src URIs) as MkDocs writes them (``File.url_relative_to``, with each
+    URL split once); None when either page is not on the site."""
+
+    def href(from_uri: str, to_uri: str) -> str | None:
+        origin, target = files.get_file_from_path(from_uri), files.get_file_from_path(to_uri)
+        if origin is None or target is None:
+            return None
+        other = origin.url
+        folder, _, name = other.rpartition("/")
+        here, there = _url_parts(folder if "." in name else other), _url_parts(target.url)
+        common = 0
+        for a, b in zip(here, there, strict=False):
+            if a != b:
+                break
+            common += 1
+        rel = "/".join([".."] * (len(here) - common) + list(there[common:])) or "."
+        return rel + "/" if target.url.endswith("/") else rel
+
+    return href
+
+
+@lru_cache(maxsize=200_000)
+def _url_parts(url: str) -> tuple[str, ...]:
+    """A site-relative URL's normalised parts, as MkDocs compares them."""
+    path = posixpath.normpath(url if url.startswith("/") else "/" + url)[1:]
+    return tuple(path.split("/")) if path else ()
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def scrub_html(block: str, scrub: Callable[[str], str]) -> str:
+    """``scrub`` applied to the text of an HTML block (never inside its tags); what it changes
+    is escaped again."""
+    parts = _TAG.split(block)
+    texts = [html.unescape(part) for part in parts[::2]]
+    if scrub("\x00".join(texts)) == "\x00".join(texts):
+        return block
+    for i, text in enumerate(texts):
+        scrubbed = scrub(text)
+        if scrubbed != text:
+            parts[2 * i] = html.escape(scrubbed, quote=False)
+    return "".join(parts)
 
 
 def _add_redirects(files: Files, config: MkDocsConfig, redirects: dict[str, str]) -> None:

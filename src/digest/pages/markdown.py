@@ -12,9 +12,13 @@ Backslash escapes of any ASCII punctuation are CommonMark; the site enables
 
 from __future__ import annotations
 
+import html
 import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Always escaped, wherever they stand: characters that open inline syntax or raw HTML.
 _INLINE = re.compile(r"([\\`*_{}\[\]|~^=!$%#])")
@@ -97,3 +101,126 @@ def md_link(text: str, url: str | None) -> Markup:
         return chat_inline(text)
     safe_url = re.sub(r"[\s()<>\\\[\]{}|]", _percent, url)
     return Markup(f"[{chat_inline(text)}]({safe_url})")
+
+
+# -- ready HTML --------------------------------------------------------------------------------
+# Blocks that digest renders as HTML itself (autoescaped Jinja templates) so that MkDocs does
+# not parse them as Markdown. The same chat text gives the same page as through Markdown.
+
+
+def _html_line(line: str) -> str:
+    """One line of chat text as HTML: escaped, bare http(s) URLs as links (as autolinks render)."""
+    line = line.strip()
+    out: list[str] = []
+    pos = 0
+    for match in _URL.finditer(line):
+        url = _trim_url(match.group(0))
+        start, end = match.start(), match.start() + len(url)
+        out.append(escape(line[pos:start]))
+        href = escape(_URL_UNSAFE.sub(_percent, url))
+        out.append(f'<a href="{href}">{href}</a>')
+        pos = end
+    out.append(escape(line[pos:]))
+    return "".join(out)
+
+
+def chat_html(text: str) -> Markup:
+    """A whole chat message as HTML paragraphs: what :func:`chat_markdown` renders to."""
+    paragraphs: list[str] = []
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    for block in re.split(r"\n\s*\n", text):
+        lines = [_html_line(line) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append("<p>" + "<br />\n".join(lines) + "</p>")
+    return Markup("\n".join(paragraphs))
+
+
+def chat_html_inline(text: str) -> Markup:
+    """Chat text as HTML inside one line: what :func:`chat_inline` renders to."""
+    lines = _CONTROL.sub("", text.replace("\r", "\n")).splitlines()
+    return Markup(" ".join(_html_line(line) for line in lines if line.strip()))
+
+
+def html_link(text: str, href: str | None) -> Markup:
+    """A link with escaped text (a URL in it stays text) to a URL digest worked out itself
+    (never chat text); without one, the text as :func:`chat_html_inline` shows it."""
+    if not href:
+        return chat_html_inline(text)
+    lines = _CONTROL.sub("", text.replace("\r", "\n")).splitlines()
+    shown = " ".join(line.strip() for line in lines if line.strip())  # no link inside a link
+    return Markup(f'<a href="{escape(href)}">{escape(shown)}</a>')
+
+
+_HEADING = re.compile(r"^<h([1-6])>(.*)</h\1>$")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlSection:
+    """Generated HTML as MkDocs takes it: Markdown headings (so the page's table of contents,
+    anchors and permalinks are made as for any heading) between placeholders, and the HTML
+    blocks that replace those placeholders once the page is converted (:func:`fill`)."""
+
+    markdown: str
+    blocks: tuple[str, ...]
+
+
+def placeholder_token() -> str:
+    """A token for one build's placeholders: page text cannot guess it."""
+    return secrets.token_hex(8)
+
+
+def placeholder(token: str, number: int) -> str:
+    """An HTML comment, which Python-Markdown passes through as it is."""
+    return f"<!--digest-{token}-{number}-->"
+
+
+def html_section(rendered: str, token: str, start: int = 0) -> HtmlSection:
+    """Split HTML rendered by a template into headings and blocks.
+
+    A line that is only ``<hN>…</hN>`` becomes a Markdown heading; the lines between two
+    headings become one block (blank lines left out), numbered from ``start``.
+    """
+    markdown: list[str] = []
+    blocks: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        block = "\n".join(line for line in pending if line.strip())  # no <pre> in generated HTML
+        pending.clear()
+        if block:
+            markdown.append(placeholder(token, start + len(blocks)))
+            blocks.append(block)
+
+    for line in rendered.split("\n"):
+        heading = _HEADING.match(line.strip())
+        if heading is None:
+            pending.append(line)
+            continue
+        flush()
+        markdown.append("#" * int(heading.group(1)) + " " + _heading_markdown(heading.group(2)))
+    flush()
+    return HtmlSection("\n\n".join(markdown) + "\n", tuple(blocks))
+
+
+def _heading_markdown(inner: str) -> str:
+    """A heading's HTML as Markdown: tags kept (inline HTML), text escaped as chat text."""
+    parts = _TAG.split(inner)
+    return "".join(part if i % 2 else escape_inline(html.unescape(part)) for i, part in enumerate(parts))
+
+
+def fill(page_html: str, token: str, blocks: Sequence[str]) -> str:
+    """Put each block where its placeholder came out; one that did not (a curated page that
+    left a code block open) is added at the end, so nothing generated is lost."""
+    missing: list[str] = []
+    for number, block in enumerate(blocks):
+        mark = placeholder(token, number)
+        at = page_html.find(mark)
+        if at < 0:
+            missing.append(block)
+        else:
+            end = at + len(mark)
+            end += page_html.startswith("\n\n", end)  # Python-Markdown's blank line after a block
+            page_html = page_html[:at] + block + page_html[end:]
+    return page_html + "".join("\n" + block for block in missing)

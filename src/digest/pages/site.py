@@ -25,7 +25,7 @@ from digest.model import Contribution, Group, Member, Message
 from digest.pages.community import Community, active_weeks, digest_uri
 from digest.pages.content import ContentIndex
 from digest.pages.curation import Curation, credit, curate, merged_people
-from digest.pages.markdown import md_link
+from digest.pages.markdown import html_link, html_section, md_link
 from digest.pages.templates import Templates
 from digest.text import slugify
 
@@ -72,6 +72,11 @@ class SiteModel:
     contributions: tuple[Contribution, ...] = ()  # with the credit of merged Q&A moved
     _community: Community | None = None  # profiles, events, curators, digests: built when first needed
     _involved: dict[str, tuple[list[QAEntry], list[QAEntry]]] | None = None  # member -> answered, asked
+    token: str = "digest"  # of the placeholders of HTML templates (see ``markdown.html_section``)
+    blocks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # src URI -> its HTML blocks
+    hrefs: Callable[[str, str], str | None] | None = None
+    """The link from one page to another (src URIs) as the built site has it, None for a page
+    that is not on the site; set by the MkDocs plugin. Without it, relative ``.md`` links."""
 
     @classmethod
     def build(
@@ -141,6 +146,10 @@ class SiteModel:
     def link_qa(self, qa: QAEntry, from_uri: str) -> Markup:
         return md_link(qa.title, _rel(from_uri, qa.uri))
 
+    def href(self, from_uri: str, to_uri: str) -> str | None:
+        """The link from one page to another in HTML (None: the target is not on the site)."""
+        return self.hrefs(from_uri, to_uri) if self.hrefs is not None else _rel(from_uri, to_uri)
+
     def tag_uri(self, tag: str) -> str:
         return f"tags/{slugify(tag)}.md"
 
@@ -166,6 +175,12 @@ class SiteModel:
                 if not boards:  # computed once, and only when a page is rendered
                     boards.update({"all": self._standings(None), "recent": self._standings(recent)})
                     boards["week"] = self._standings(self.community().this_week())
+                if template.endswith(".html.j2"):  # ready HTML: headings and placeholders
+                    section = html_section(
+                        self._render_html(template, uri, boards=boards, **context), self.token
+                    )
+                    self.blocks[uri] = section.blocks
+                    return section.markdown
                 return self._render(template, uri, boards=boards, **context)
 
             return uri, render
@@ -184,10 +199,10 @@ class SiteModel:
 
         if "index.md" not in self._curated_uris():
             yield page("pages/home.md.j2", "index.md")
-        yield from pages("pages/questions.md.j2", f"{s.qa_dir}/index.md", self.qas)
-        yield from pages("pages/unanswered.md.j2", "unanswered.md", self.open_questions(), "questions")
+        yield from pages("pages/questions.html.j2", f"{s.qa_dir}/index.md", self.qas)
+        yield from pages("pages/unanswered.html.j2", "unanswered.md", self.open_questions(), "questions")
         yield page("pages/leaderboard.md.j2", "leaderboard.md")
-        yield page("pages/people.md.j2", "people.md")
+        yield page("pages/people.html.j2", "people.md")
         yield page("pages/points.md.j2", "points.md")
         yield page("pages/resources.md.j2", "resources.md")
         weeks = active_weeks(self)
@@ -198,7 +213,7 @@ class SiteModel:
         yield page("pages/tags.md.j2", "tags/index.md", tags=tags)
         for tag, entries in tags.items():
             yield from pages(
-                "pages/tag.md.j2", self.tag_uri(tag), entries, tag=tag, experts=self._experts(entries)
+                "pages/tag.html.j2", self.tag_uri(tag), entries, tag=tag, experts=self._experts(entries)
             )
         groups = self.group_uris()
         if groups:
@@ -206,7 +221,7 @@ class SiteModel:
             for group in self.knowledge.groups:
                 uri = groups[group_key(group)]
                 yield from pages(
-                    "pages/group.md.j2",
+                    "pages/group.html.j2",
                     uri,
                     [q for q in self.qas if q.group == group_key(group)],
                     group=group,
@@ -231,7 +246,8 @@ class SiteModel:
         return [(g, uris[group_key(g)], counts[group_key(g)]) for g in self.knowledge.groups]
 
     def member_activity(self, member_id: str, uri: str) -> str:
-        """The generated part of one profile page, appended below the curated card."""
+        """The generated part of one profile page, appended below the curated card: HTML
+        whose heading lines become Markdown headings (see ``markdown.html_section``)."""
         entry = self.members[member_id]
         if self._involved is None:  # one pass over the Q&A for every profile page
             self._involved = defaultdict(lambda: ([], []))
@@ -241,8 +257,8 @@ class SiteModel:
                 for who in dict.fromkeys(q.askers):
                     self._involved[who][1].append(q)
         answered, asked = self._involved.get(member_id, ([], []))
-        return self._render(
-            "pages/member_activity.md.j2",
+        return self._render_html(
+            "pages/member_activity.html.j2",
             uri,
             member=entry,
             answered=answered,
@@ -291,6 +307,26 @@ class SiteModel:
             member_link=lambda mid: self.link_member(mid, uri),
             qa_link=lambda qa: self.link_qa(qa, uri),
             rel=lambda target: Markup(_rel(uri, target)),
+            **context,
+        )
+
+    def _render_html(self, template: str, uri: str, **context: Any) -> str:
+        """An HTML template: links as the built site has them (``href``), text escaped."""
+        members = self.members
+
+        def member_link(member_id: str) -> Markup:
+            entry = members.get(member_id)
+            return html_link(entry.name, self.href(uri, entry.uri)) if entry is not None else Markup("")
+
+        return self.templates.render(
+            template,
+            site=self,
+            uri=uri,
+            k=self.knowledge,
+            settings=self.settings,
+            member_link=member_link,
+            qa_link=lambda qa: html_link(qa.title, self.href(uri, qa.uri)),
+            href=lambda target: self.href(uri, target),
             **context,
         )
 
