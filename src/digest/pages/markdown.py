@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -52,18 +52,20 @@ def escape_inline(text: str) -> str:
     return _INLINE.sub(r"\\\1", text)
 
 
-def _escape_line(line: str) -> str:
+def _pieces(line: str) -> Iterator[tuple[str, str]]:
+    """A stripped line of chat text as (text, URL) pairs: the text before each bare http(s)
+    URL, the URL made safe to write (the last pair's URL is "")."""
     line = line.strip()
-    out: list[str] = []
     pos = 0
     for match in _URL.finditer(line):
         url = _trim_url(match.group(0))
-        start, end = match.start(), match.start() + len(url)
-        out.append(escape_inline(line[pos:start]))
-        out.append(f"<{_URL_UNSAFE.sub(_percent, url)}>")
-        pos = end
-    out.append(escape_inline(line[pos:]))
-    escaped = "".join(out)
+        yield line[pos : match.start()], _URL_UNSAFE.sub(_percent, url)
+        pos = match.start() + len(url)
+    yield line[pos:], ""
+
+
+def _escape_line(line: str) -> str:
+    escaped = "".join(escape_inline(text) + (f"<{url}>" if url else "") for text, url in _pieces(line))
     # Line-start syntax: headings, block quotes (already &gt;), lists, definition lists.
     head = _LINE_START.match(escaped)
     if head and head.group(1):
@@ -110,17 +112,12 @@ def md_link(text: str, url: str | None) -> Markup:
 
 def _html_line(line: str) -> str:
     """One line of chat text as HTML: escaped, bare http(s) URLs as links (as autolinks render)."""
-    line = line.strip()
     out: list[str] = []
-    pos = 0
-    for match in _URL.finditer(line):
-        url = _trim_url(match.group(0))
-        start, end = match.start(), match.start() + len(url)
-        out.append(escape(line[pos:start]))
-        href = escape(_URL_UNSAFE.sub(_percent, url))
-        out.append(f'<a href="{href}">{href}</a>')
-        pos = end
-    out.append(escape(line[pos:]))
+    for text, url in _pieces(line):
+        out.append(escape(text))
+        if url:
+            href = escape(url)
+            out.append(f'<a href="{href}">{href}</a>')
     return "".join(out)
 
 
