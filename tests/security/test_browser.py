@@ -130,10 +130,7 @@ async def _visit(served: str, urls: list[str]) -> tuple[dict[str, Any], int]:
             await page.goto(served, wait_until="load")
             results = 0
             for query in ("script", "alert", "onerror", "javascript", "xss"):
-                await page.fill("input.md-search__input", query)
-                # Wait until Material has answered (results, or "no matching documents"); the
-                # search worker indexes the whole site first, which is slow on a loaded machine.
-                await page.wait_for_function(SEARCH_ANSWERED, timeout=120_000)
+                await _search(page, query)
                 await page.wait_for_timeout(100)
                 await _check(page, f"{served} search {query!r}", failures)
                 results += await page.locator(".md-search-result__item").count()
@@ -146,6 +143,29 @@ SEARCH_ANSWERED = """() => {
     const meta = document.querySelector(".md-search-result__meta");
     return meta !== null && /\\d|no/i.test(meta.textContent || "");
 }"""
+
+
+async def _search(page: Any, query: str) -> None:
+    """Type ``query`` into Material's search box and wait until it answered (results, or "no
+    matching documents").
+
+    The search worker indexes the whole site first, which is slow on a loaded machine, and
+    Material does not search for what was typed before it was ready (it then shows "Type to
+    start searching" beside the query): the query is typed again until it is answered.
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator("input.md-search__input")
+    await box.fill(query)
+    for _attempt in range(12):  # two minutes in all
+        try:
+            await page.wait_for_function(SEARCH_ANSWERED, timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            await box.press("End")
+            await box.type(" ")
+            await box.press("Backspace")
+    raise AssertionError(f"Material's search never answered {query!r}")
 
 
 async def _page(context: Any, *, block_search: bool) -> Any:
