@@ -28,7 +28,10 @@ def distill(root: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="drafts go to forked workers only where processes can fork (elsewhere one process renders them)",
+)
 def test_workers_write_the_same_drafts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     alone = community(tmp_path / "alone")
     distill(alone)
@@ -48,7 +51,6 @@ def test_workers_write_the_same_drafts(tmp_path: Path, monkeypatch: pytest.Monke
     assert files(workers / "content") == files(alone / "content")
 
 
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
 def test_an_error_in_a_worker_is_the_same_one_line_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

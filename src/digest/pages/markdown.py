@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -76,22 +76,30 @@ def _escape_line(line: str) -> str:
     return escaped
 
 
-def chat_markdown(text: str) -> Markup:
-    """Escape a whole chat message: lines keep their breaks, blank lines make paragraphs."""
-    paragraphs: list[str] = []
+def _paragraphs(text: str, line: Callable[[str], str]) -> Iterator[list[str]]:
+    """The non-empty lines of each paragraph of chat text (blank lines part them), each line
+    written by ``line``."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     for block in re.split(r"\n\s*\n", text):
-        lines = [_escape_line(line) for line in block.split("\n")]
-        lines = [line for line in lines if line]
+        lines = [written for written in map(line, block.split("\n")) if written]
         if lines:
-            paragraphs.append("  \n".join(lines))
-    return Markup("\n\n".join(paragraphs))
+            yield lines
+
+
+def _one_line(text: str, line: Callable[[str], str]) -> str:
+    """Chat text on one line: its lines written by ``line``, joined by spaces."""
+    lines = _CONTROL.sub("", text.replace("\r", "\n")).splitlines()
+    return " ".join(line(each) for each in lines if each.strip())
+
+
+def chat_markdown(text: str) -> Markup:
+    """Escape a whole chat message: lines keep their breaks, blank lines make paragraphs."""
+    return Markup("\n\n".join("  \n".join(lines) for lines in _paragraphs(text, _escape_line)))
 
 
 def chat_inline(text: str) -> Markup:
     """Escape chat text for use inside one line (titles, names, table cells)."""
-    lines = _CONTROL.sub("", text.replace("\r", "\n")).splitlines()
-    return Markup(" ".join(_escape_line(line) for line in lines if line.strip()))
+    return Markup(_one_line(text, _escape_line))
 
 
 def md_link(text: str, url: str | None) -> Markup:
@@ -123,20 +131,14 @@ def _html_line(line: str) -> str:
 
 def chat_html(text: str) -> Markup:
     """A whole chat message as HTML paragraphs: what :func:`chat_markdown` renders to."""
-    paragraphs: list[str] = []
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    for block in re.split(r"\n\s*\n", text):
-        lines = [_html_line(line) for line in block.split("\n")]
-        lines = [line for line in lines if line]
-        if lines:
-            paragraphs.append("<p>" + "<br />\n".join(lines) + "</p>")
-    return Markup("\n".join(paragraphs))
+    return Markup(
+        "\n".join("<p>" + "<br />\n".join(lines) + "</p>" for lines in _paragraphs(text, _html_line))
+    )
 
 
 def chat_html_inline(text: str) -> Markup:
     """Chat text as HTML inside one line: what :func:`chat_inline` renders to."""
-    lines = _CONTROL.sub("", text.replace("\r", "\n")).splitlines()
-    return Markup(" ".join(_html_line(line) for line in lines if line.strip()))
+    return Markup(_one_line(text, _html_line))
 
 
 def html_link(text: str, href: str | None) -> Markup:
