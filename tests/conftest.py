@@ -105,3 +105,19 @@ def community(tmp_path: Path) -> Callable[..., Path]:
         return write_community(tmp_path / "community", messages, title, **options)
 
     return make
+
+
+@pytest.fixture
+def fork_contexts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The start methods of the worker pools made from now on (``"fork"`` for forked workers)."""
+    import multiprocessing
+
+    contexts: list[str] = []
+    real = multiprocessing.get_context
+
+    def spying(method: str | None = None) -> object:
+        contexts.append(str(method))
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", spying)
+    return contexts

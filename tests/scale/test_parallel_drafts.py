@@ -32,21 +32,15 @@ def distill(root: Path) -> None:
     "fork" not in multiprocessing.get_all_start_methods(),
     reason="drafts go to forked workers only where processes can fork (elsewhere one process renders them)",
 )
-def test_workers_write_the_same_drafts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_write_the_same_drafts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_contexts: list[str]
+) -> None:
     alone = community(tmp_path / "alone")
     distill(alone)
-    contexts: list[str] = []
-    real = multiprocessing.get_context
-
-    def spying(method: str | None = None) -> object:
-        contexts.append(str(method))
-        return real(method)
-
     monkeypatch.setattr(drafts, "PARALLEL_DRAFTS", 1)
-    monkeypatch.setattr(multiprocessing, "get_context", spying)
     workers = community(tmp_path / "workers")
     distill(workers)
-    assert "fork" in contexts  # the drafts went through the worker pool
+    assert "fork" in fork_contexts  # the drafts went through the worker pool
     assert len(files(alone / "content")) > 30
     assert files(workers / "content") == files(alone / "content")
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from digest.model import QA
+from digest.parallel import forked_map
 from digest.search import analysis, glossary
 from digest.search.engine import Engine, Leaf
 
@@ -121,31 +122,66 @@ class _Similarity:
             for term in bag:
                 df[term] = df.get(term, 0) + 1
         n = len(words) + PRIOR
-        self.idf = {term: math.log(1 + n / (count + 0.5)) for term, count in df.items()}
-        self.heads = words
+        idf = {term: math.log(1 + n / (count + 0.5)) for term, count in df.items()}
+        # Each subject word with its weight and every form that covers it: the word, a part of
+        # it (``ModuleNotFoundError``: ``modul``) or a translation of either.
+        self.heads = {
+            key: [(idf.get(term, 0.0), _forms(term, extras)) for term, extras in w.items()]
+            for key, w in words.items()
+        }
+        self.totals = {key: sum(weight for weight, _forms in heads) for key, heads in self.heads.items()}
 
     @staticmethod
     def _bag(words: dict[str, tuple[str, ...]]) -> set[str]:
         return {t for term, extras in words.items() for t in (term, *extras)}
 
-    def _covered(self, term: str, extras: tuple[str, ...], bag: set[str]) -> bool:
-        """The word, a part of it (``ModuleNotFoundError``: ``modul``) or a translation is there."""
-        return any(t in bag or not glossary.synonyms(t).isdisjoint(bag) for t in (term, *extras))
-
     def coverage(self, a: str, b: str) -> float:
         """The share of ``a``'s subject words (by idf) that ``b`` has too."""
-        heads = self.heads[a]
-        total = sum(self.idf.get(t, 0.0) for t in heads)
+        total = self.totals[a]
         if total <= 0:
             return 0.0
         bag = self.bags[b]
-        return (
-            sum(self.idf.get(t, 0.0) for t, extras in heads.items() if self._covered(t, extras, bag)) / total
-        )
+        return sum(weight for weight, forms in self.heads[a] if not forms.isdisjoint(bag)) / total
 
     def __call__(self, a: str, b: str) -> float:
         value = math.sqrt(self.coverage(a, b) * self.coverage(b, a))
         return value * COMPARE_PENALTY if (a in self.compares) != (b in self.compares) else value
+
+
+def _forms(term: str, extras: tuple[str, ...]) -> frozenset[str]:
+    forms = {term, *extras}
+    for t in (term, *extras):
+        forms |= glossary.synonyms(t)
+    return frozenset(forms)
+
+
+PARALLEL_QUESTIONS = 5000
+"""From this many questions, one forked worker process per core searches a share of them."""
+_CHUNK = 500
+"""Questions a worker searches in one go."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """What every question's search reads (inherited by forked workers, not copied to them)."""
+
+    ordered: list[Asked]
+    words: dict[str, dict[str, tuple[str, ...]]]
+    engine: Engine
+    similar: _Similarity
+
+    def matches(self, start: int) -> dict[tuple[str, str], float]:
+        """The similarities of questions ``start`` to ``start + _CHUNK`` to their candidates."""
+        out: dict[tuple[str, str], float] = {}
+        for i in range(max(start, 1), min(start + _CHUNK, len(self.ordered))):
+            a = self.ordered[i]
+            leaves = _leaves(self.words[a.id])
+            if not leaves:
+                continue
+            for number, _score in self.engine.top(leaves, TOP, before=i):  # earlier questions only
+                b = self.ordered[number].id
+                out[(a.id, b)] = round(self.similar(a.id, b), 4)
+        return out
 
 
 def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
@@ -163,14 +199,11 @@ def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
         [{"text": analysis.bag(f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")} for a in ordered]
     )
     compares = frozenset(a.id for a in ordered if _COMPARE.search(a.text))
-    similar = _Similarity(words, details, compares)
+    search = _Search(ordered, words, engine, _Similarity(words, details, compares))
+    starts = range(0, len(ordered), _CHUNK)
     out: dict[tuple[str, str], float] = {}
-    for i, a in enumerate(ordered):
-        leaves = _leaves(words[a.id])
-        if not leaves or i == 0:
-            continue
-        for number, _score in engine.top(leaves, TOP, before=i):  # earlier questions only
-            out[(a.id, ordered[number].id)] = round(similar(a.id, ordered[number].id), 4)
+    for found in forked_map(search.matches, starts, len(ordered), PARALLEL_QUESTIONS):
+        out.update(found)
     return out
 
 

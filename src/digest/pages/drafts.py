@@ -9,8 +9,6 @@ off the site, set ``hidden: true`` instead of deleting it.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,6 +27,7 @@ from digest.pages.content import ContentIndex
 from digest.pages.curation import is_split
 from digest.pages.frontmatter import HASH_KEY, parse, remember, render, write_atomic
 from digest.pages.templates import Templates
+from digest.parallel import forked_map
 from digest.text import short_hash, slugify
 
 
@@ -256,28 +255,15 @@ PARALLEL_DRAFTS = 2000
 """From this many drafts to render, worker processes render them (where processes can fork)."""
 RENDER_CHUNK = 64
 """Drafts a worker renders in one go."""
-_TODO: list[_Job] = []  # the jobs of the current parallel render, inherited by forked workers
 
 
 def _render_all(jobs: list[_Job]) -> Iterator[str]:
     """The file text of each job's draft, in order; rendered by one forked worker per core
-    (while this process writes the drafts already rendered) when there are many."""
-    workers = os.cpu_count() or 1
-    if len(jobs) < PARALLEL_DRAFTS or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_text, jobs)
-        return
-    global _TODO
-    _TODO = jobs
-    try:
-        # Forked, the workers share the knowledge already in memory instead of receiving a copy.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_render_index, range(len(jobs)), chunksize=RENDER_CHUNK)
-    finally:
-        _TODO = []
-
-
-def _render_index(index: int) -> str:
-    return _text(_TODO[index])
+    (while this process writes the drafts already rendered) when there are many. Forked, the
+    workers share the knowledge already in memory instead of receiving a copy."""
+    return forked_map(
+        lambda index: _text(jobs[index]), range(len(jobs)), len(jobs), PARALLEL_DRAFTS, RENDER_CHUNK
+    )
 
 
 def _text(job: _Job) -> str:
