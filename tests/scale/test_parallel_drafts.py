@@ -69,21 +69,22 @@ def test_an_error_after_some_drafts_were_written_takes_them_back(
     root = community(tmp_path / "c")
     real = drafts._text
     written: list[Path] = []
-    write = drafts._write
+    settle = drafts._Written.settle
 
     def q_and_a_fails(job: drafts._Job) -> str:  # member stubs come first, then the Q&A
         if job.path.parent.name == "qa":
             raise ContentError(job.path, 1, "cannot render")
         return real(job)
 
-    def counting(path: Path, text: str, report: drafts.DraftReport) -> None:
-        written.append(path)
-        write(path, text, report)
+    def counting(done: drafts._Written, path: Path, report: drafts.DraftReport) -> None:
+        if done.status == "created":  # told to the process that keeps the report
+            written.append(path)
+        settle(done, path, report)
 
     monkeypatch.setattr(drafts, "PARALLEL_DRAFTS", 1 if parallel else 1 << 30)
-    monkeypatch.setattr(drafts, "RENDER_CHUNK", 1)
+    monkeypatch.setattr(drafts, "RENDER_CHUNK", 3)  # an error amid a worker's share of drafts
     monkeypatch.setattr(drafts, "_text", q_and_a_fails)
-    monkeypatch.setattr(drafts, "_write", counting)
+    monkeypatch.setattr(drafts._Written, "settle", counting)
     result = CliRunner().invoke(main, ["distill", "-f", str(root / "mkdocs.yml")])
     assert result.exit_code == 1
     assert len(written) > 10  # the member stubs were written before the error

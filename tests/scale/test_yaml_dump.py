@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.pages.frontmatter import dump_yaml
+from digest.pages.frontmatter import _dump_flat, dump_yaml
 
 TEXT = st.text(
     alphabet=st.sampled_from([*"ab :-#'\"\\\n{}[],&*!|>%@`?", "中", "文", "\u00e9", "\u200b", "👍", "\t"]),
@@ -26,3 +27,81 @@ META = st.dictionaries(
 @given(META)
 def test_dump_yaml_matches_safe_dump(meta: dict[str, Any]) -> None:
     assert dump_yaml(meta) == yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+
+
+WORDY = st.text(  # the text of titles, ids and names: mostly written directly, without PyYAML
+    alphabet=st.sampled_from([*"aZ09 .,:;#-_/'\"?!@%&*|>[]{}()`~+=<", "中", "：", "？", "\u00e9", "\u3000"]),
+    max_size=60,
+) | st.text(alphabet=st.sampled_from([*"ab #:-'", "\u2028"]), min_size=85, max_size=110)
+FLAT = st.dictionaries(
+    st.sampled_from(["id", "title", "tags", "source", "asked_at", "a b"]),
+    st.one_of(
+        WORDY,
+        st.lists(WORDY, max_size=3),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from([float("inf"), float("nan"), 1e-05, 1e22]),
+        st.sampled_from(
+            ["5984", "1.0", "yes", "~", "2024-02-01", "2024-02-01T10:19:44+00:00", "1e3", "1:30", ""]
+        ),
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(FLAT)
+def test_flat_front_matter_is_written_as_pyyaml_writes_it(meta: dict[str, Any]) -> None:
+    written = _dump_flat(meta)
+    if written is not None:
+        assert written == yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+
+
+def test_a_draft_front_matter_is_written_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    meta = {
+        "id": "q-26b11f8bc5",
+        "title": "pandas 读 csv 报 UnicodeDecodeError: 'utf-8' codec can't decode?",
+        "group": "telegram/1000015",
+        "asked_at": "2024-02-01T10:19:44+00:00",
+        "answerers": ["telegram:user1001029", "wechat:小王"],
+        "accepted": None,
+        "source": ["5984", "5988"],
+        "tags": [],
+        "confidence": 0.66,
+        "hidden": False,
+        "count": 3,
+    }
+    expected = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("PyYAML was asked")
+
+    monkeypatch.setattr(yaml, "safe_dump", refuse)
+    monkeypatch.setattr(yaml, "dump", refuse)
+    assert dump_yaml(meta) == expected
+    assert "title: 'pandas 读 csv 报 UnicodeDecodeError: ''utf-8'' codec can''t decode?'" in expected
+
+
+def test_front_matter_of_another_kind_goes_to_pyyaml() -> None:
+    for meta in ({"yes": 1}, {"k:": 1}, {}, {"a": {"b": 1}}, {"a": 1e-05}, {"a": "x\ny"}, {"a": [1]}):
+        assert _dump_flat(meta) is None, meta
+        assert dump_yaml(meta) == yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+
+
+EDGES = [
+    *["", "a:", "a: b", ":a", "-a", "- a", "-", "?", ":", "?a", "? a", "a #b", "a#b", "#a", "it's", "'a"],
+    *["5984", "1.0", "yes", "on", "null", "~", "2024-02-01", "0x1f", "1_000", ".5", "+1", "1e3", "1:30"],
+    *["a  b", " a", "a ", "---a", "...", "<<", "=", "a,b", "[a]", "a[b]", "é", "中文：问题？", "a%b", "%a"],
+    *["@a", "a@b", "!a", "a!b", "|a", ">a", "a|b", '"a"', 'a"b', "`a", "a`b", "*a", "&a", "NaN", ".inf"],
+    *[("word " * 20)[:n] for n in range(90, 100)],
+]
+
+
+@pytest.mark.parametrize("text", EDGES)
+def test_edge_texts_are_written_as_pyyaml_writes_them(text: str) -> None:
+    for meta in ({"title": text}, {"tags": [text, "b"]}):
+        assert dump_yaml(meta) == yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+        if len(text) < 80:
+            assert _dump_flat(meta) is not None, meta  # written directly, not by PyYAML

@@ -25,7 +25,16 @@ from digest.errors import ContentError
 from digest.model import QA, Member
 from digest.pages.content import ContentIndex
 from digest.pages.curation import is_split
-from digest.pages.frontmatter import HASH_KEY, parse, remember, render, write_atomic
+from digest.pages.frontmatter import (
+    HASH_KEY,
+    CacheEntry,
+    caching,
+    learn,
+    parse,
+    render,
+    write_atomic,
+    written_entry,
+)
 from digest.pages.templates import Templates
 from digest.parallel import forked_map
 from digest.text import short_hash, slugify
@@ -86,9 +95,12 @@ def write_drafts(
         else:
             todo.append(job)
     try:  # written as they are rendered (not all held at once); an error takes back what was written
-        for job, text in zip(todo, _render_all(todo), strict=True):
-            _write(job.path, text, report)
-            recorded[job.path.as_posix()] = [job.key, *_stat(job.path)]
+        for job, done in zip(todo, _write_all(todo), strict=True):
+            done.settle(job.path, report)
+            if done.stat is not None:
+                recorded[job.path.as_posix()] = [job.key, *done.stat]
+            if done.error is not None:
+                raise done.error
     except BaseException:
         report.rollback()
         raise
@@ -257,13 +269,39 @@ RENDER_CHUNK = 64
 """Drafts a worker renders in one go."""
 
 
-def _render_all(jobs: list[_Job]) -> Iterator[str]:
-    """The file text of each job's draft, in order; rendered by one forked worker per core
-    (while this process writes the drafts already rendered) when there are many. Forked, the
-    workers share the knowledge already in memory instead of receiving a copy."""
+def _write_all(jobs: list[_Job]) -> Iterator[_Written]:
+    """Render and write each job's draft, in order: by one forked worker per core when there
+    are many (they share the knowledge already in memory instead of receiving a copy)."""
+    cache = caching()
     return forked_map(
-        lambda index: _text(jobs[index]), range(len(jobs)), len(jobs), PARALLEL_DRAFTS, RENDER_CHUNK
+        lambda index: _write(jobs[index], cache), range(len(jobs)), len(jobs), PARALLEL_DRAFTS, RENDER_CHUNK
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What writing one draft did, told back to the process that keeps the report."""
+
+    status: str  # "created", "updated", "kept_edited", "unchanged" or "failed"
+    stat: list[int] | None = None  # size and modification time of the file as it was left
+    replaced: str | None = None  # the text an update replaced
+    entry: CacheEntry | None = None  # the parsed file, for the parse cache
+    error: Exception | None = None  # why it failed (raised where the report is kept)
+
+    def settle(self, path: Path, report: DraftReport) -> None:
+        """Record it in ``report`` (and the parse cache), as if it had been done here."""
+        if self.status == "created":
+            report.created.append(path)
+        elif self.status == "updated":
+            assert self.replaced is not None
+            report.replaced[path] = self.replaced
+            report.updated.append(path)
+        elif self.status == "kept_edited":
+            report.kept_edited.append(path)
+        elif self.status == "unchanged":
+            report.unchanged += 1
+        if self.entry is not None:
+            learn(path, self.entry)
 
 
 def _text(job: _Job) -> str:
@@ -271,22 +309,27 @@ def _text(job: _Job) -> str:
     return render(draft.meta, draft.body)
 
 
-def _write(path: Path, text: str, report: DraftReport) -> None:
-    if not path.exists():
+def _write(job: _Job, cache: bool) -> _Written:
+    """Render ``job`` and write it, unless a curator edited the file or it would not change.
+
+    An error is returned, not raised: a worker's earlier drafts must reach the report first
+    (to be taken back). ``cache``: make the parse cache's entry of a file written."""
+    path = job.path
+    try:
+        text = _text(job)
+        if not path.exists():
+            write_atomic(path, text)
+            return _Written("created", _stat(path), entry=written_entry(path, text) if cache else None)
+        doc = parse(path)
+        if doc.edited:
+            return _Written("kept_edited", _stat(path))
+        if doc.meta.get(HASH_KEY) == parse(path, text).meta.get(HASH_KEY):
+            return _Written("unchanged", _stat(path))
+        replaced = path.read_text(encoding="utf-8")
         write_atomic(path, text)
-        remember(path, text)
-        report.created.append(path)
-        return
-    doc = parse(path)
-    if doc.edited:
-        report.kept_edited.append(path)
-    elif doc.meta.get(HASH_KEY) == parse(path, text).meta.get(HASH_KEY):
-        report.unchanged += 1
-    else:
-        report.replaced[path] = path.read_text(encoding="utf-8")
-        write_atomic(path, text)
-        remember(path, text)
-        report.updated.append(path)
+        return _Written("updated", _stat(path), replaced, written_entry(path, text) if cache else None)
+    except Exception as error:
+        return _Written("failed", error=error)
 
 
 def _member_paths(knowledge: Knowledge, content: ContentIndex, folder: str) -> dict[str, str]:

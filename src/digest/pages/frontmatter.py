@@ -328,10 +328,89 @@ _LIBYAML_WRITES_AS_IS = re.compile("[\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\
 
 
 def dump_yaml(meta: dict[str, Any]) -> str:
-    """``yaml.safe_dump`` of front matter; with libyaml (~10x faster) when the output is the same."""
+    """``yaml.safe_dump`` of front matter: written directly when it is digest's usual flat kind
+    (:func:`_dump_flat`), else with libyaml (~10x faster) when its output is the same."""
+    flat = _dump_flat(meta)
+    if flat is not None:
+        return flat
     if _SafeDumper is not None and all(_LIBYAML_WRITES_AS_IS.fullmatch(t) for t in _texts(meta)):
         return str(yaml.dump(meta, Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, width=100))
     return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+
+
+_WIDTH = 100
+_ONE_LINE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+"""Text YAML writes on one line as it is: printable, no line break (nor U+2028/2029)."""
+
+
+def _dump_flat(meta: dict[str, Any]) -> str | None:
+    """What ``yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)`` writes, for
+    a mapping of plain keys to one-line texts, numbers, booleans, nulls and lists of texts
+    (every draft digest writes); None for anything else (which then goes to PyYAML).
+
+    Scalars follow PyYAML's emitter: plain where it would write them plain (a text YAML would
+    not read back as a text, or that starts or contains an indicator, is single-quoted), and
+    no line longer than the width PyYAML would fold at. ``tests/scale/test_yaml_dump.py``
+    compares the two on random front matter."""
+    if not meta:
+        return None
+    lines: list[str] = []
+    for key, value in meta.items():
+        if not isinstance(key, str) or _written(key) != key:
+            return None
+        if isinstance(value, list):
+            if not value:
+                lines.append(f"{key}: []")
+                continue
+            lines.append(f"{key}:")
+            for item in value:
+                text = _written(item) if isinstance(item, str) else None
+                if text is None or len(text) + 2 > _WIDTH:
+                    return None
+                lines.append(f"- {text}")
+            continue
+        text = _value(value)
+        if text is None or len(key) + 2 + len(text) > _WIDTH:
+            return None
+        lines.append(f"{key}: {text}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _value(value: object) -> str | None:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _written(value)
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        written = repr(value)
+        return written if "." in written and "e" not in written and "n" not in written else None
+    return None
+
+
+def _written(text: str) -> str | None:
+    """``text`` as PyYAML writes a one-line text in block style; None for other texts."""
+    if not _ONE_LINE.fullmatch(text):
+        return None
+    if _plain(text) and _resolve(text, _SafeLoader.yaml_implicit_resolvers) == _STR:
+        return text
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _plain(text: str) -> bool:
+    """PyYAML's rules for a plain scalar in block context, for one-line printable text."""
+    if not text or text[0] == " " or text[-1] == " " or text.startswith(("---", "...")):
+        return False
+    first = text[0]
+    if first in "#,[]{}&*!|>'\"%@`":
+        return False
+    if first in "?:-" and (len(text) == 1 or text[1] == " "):
+        return False
+    return not (text.endswith(":") or ": " in text or " #" in text)
 
 
 def _texts(value: Any) -> Iterator[str]:
@@ -357,6 +436,16 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+CacheEntry = tuple[int, int, Document]
+"""A parsed file as the cache keeps it: its size, its modification time, the slim document."""
+
+
+def written_entry(path: Path, text: str) -> CacheEntry:
+    """The cache entry of ``text``, just written to ``path``."""
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, _parse(path, text).slim())
 
 
 class ParseCache:
@@ -387,8 +476,11 @@ class ParseCache:
 
     def remember(self, path: Path, text: str) -> None:
         """``text`` was just written to ``path``: the next run need not parse it."""
-        stat = path.stat()
-        self.entries[os.path.abspath(path)] = (stat.st_size, stat.st_mtime_ns, _parse(path, text).slim())
+        self.learn(path, written_entry(path, text))
+
+    def learn(self, path: Path, entry: CacheEntry) -> None:
+        """Keep ``entry`` (from :func:`written_entry`, maybe made in a worker process)."""
+        self.entries[os.path.abspath(path)] = entry
         self.changed = True
 
     def save(self) -> None:
@@ -423,6 +515,18 @@ def remember(path: Path, text: str) -> None:
     cache = _CACHE.get()
     if cache is not None:
         cache.remember(path, text)
+
+
+def learn(path: Path, entry: CacheEntry) -> None:
+    """Give the active :func:`parsed_cache`, if any, the entry of a file just written."""
+    cache = _CACHE.get()
+    if cache is not None:
+        cache.learn(path, entry)
+
+
+def caching() -> bool:
+    """A :func:`parsed_cache` is active."""
+    return _CACHE.get() is not None
 
 
 @contextmanager
