@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from digest.model import QA
 from digest.parallel import forked_map
@@ -65,6 +66,7 @@ _COMPARE = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,15 +175,32 @@ class _Search:
     def matches(self, start: int) -> dict[tuple[str, str], float]:
         """The similarities of questions ``start`` to ``start + _CHUNK`` to their candidates."""
         out: dict[tuple[str, str], float] = {}
+        leaves_of: dict[str, list[Leaf]] = {}  # by text: the same words, the same query
         for i in range(max(start, 1), min(start + _CHUNK, len(self.ordered))):
             a = self.ordered[i]
-            leaves = _leaves(self.words[a.id])
+            leaves = leaves_of.get(a.text)
+            if leaves is None:
+                leaves = leaves_of[a.text] = _leaves(self.words[a.id])
             if not leaves:
                 continue
             for number, _score in self.engine.top(leaves, TOP, before=i):  # earlier questions only
                 b = self.ordered[number].id
                 out[(a.id, b)] = round(self.similar(a.id, b), 4)
         return out
+
+
+class _Memo(Generic[T]):
+    """``function(text)``, worked out once per distinct text (the same object is returned)."""
+
+    def __init__(self, function: Callable[[str], T]) -> None:
+        self.function = function
+        self.known: dict[str, T] = {}
+
+    def __call__(self, text: str) -> T:
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = self.function(text)
+        return found
 
 
 def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
@@ -193,11 +212,11 @@ def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
         return {}
     analysis.quiet_jieba()
     ordered = sorted(asked, key=lambda a: (a.when, a.id))
-    words = {a.id: terms(a.text) for a in ordered}
-    details = {a.id: terms(a.details) for a in ordered if a.details}
-    engine = Engine(
-        [{"text": analysis.bag(f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")} for a in ordered]
-    )
+    read = _Memo(terms)  # a question asked in the same words is analysed once
+    words = {a.id: read(a.text) for a in ordered}
+    details = {a.id: read(a.details) for a in ordered if a.details}
+    bag = _Memo(analysis.bag)
+    engine = Engine([{"text": bag(f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")} for a in ordered])
     compares = frozenset(a.id for a in ordered if _COMPARE.search(a.text))
     search = _Search(ordered, words, engine, _Similarity(words, details, compares))
     starts = range(0, len(ordered), _CHUNK)

@@ -64,15 +64,20 @@ class Engine:
         doc_ids: list[int] = []
         freqs: list[int] = []
         lengths: dict[str, list[int]] = {}
+        counted: dict[tuple[str, int], tuple[list[int], list[int]]] = {}  # by field and terms object
         for number, doc in enumerate(docs):
             for field, terms in doc.items():
                 if not terms:
                     continue
                 lengths.setdefault(field, [0] * self.size)[number] = len(terms)
-                for term, count in Counter(terms).items():
-                    key_ids.append(self.keys.setdefault((field, term), len(self.keys)))
-                    doc_ids.append(number)
-                    freqs.append(count)
+                known = counted.get((field, id(terms)))  # the same text given again: counted once
+                if known is None:
+                    tally = Counter(terms)
+                    ids = [self.keys.setdefault((field, term), len(self.keys)) for term in tally]
+                    known = counted[(field, id(terms))] = (ids, list(tally.values()))
+                key_ids += known[0]
+                doc_ids += [number] * len(known[0])
+                freqs += known[1]
         keys = np.array(key_ids, dtype=np.int64)
         order = np.argsort(keys, kind="stable")  # by key, documents ascending within each
         self.docs: Ints = np.array(doc_ids, dtype=np.int64)[order]
