@@ -86,19 +86,12 @@ def write_drafts(
     report = DraftReport()
     known = _read_manifest(manifest)
     recorded: dict[str, list[Any]] = {}
-    todo: list[_Job] = []
-    for job in _jobs(knowledge, content, templates, qa_dir, members_dir):
-        entry = known.get(job.path.as_posix())
-        if entry is not None and entry[0] == job.key and entry[1:] == _stat(job.path):
-            report.unchanged += 1
-            recorded[job.path.as_posix()] = entry
-        else:
-            todo.append(job)
+    jobs = list(_jobs(knowledge, content, templates, qa_dir, members_dir))
     try:  # written as they are rendered (not all held at once); an error takes back what was written
-        for job, done in zip(todo, _write_all(todo), strict=True):
+        for job, done in zip(jobs, _write_all(jobs, known), strict=True):
             done.settle(job.path, report)
             if done.stat is not None:
-                recorded[job.path.as_posix()] = [job.key, *done.stat]
+                recorded[job.path.as_posix()] = [done.key, *done.stat]
             if done.error is not None:
                 raise done.error
     except BaseException:
@@ -128,7 +121,7 @@ class _Job:
     """A draft not rendered yet, and a digest of everything its rendering reads."""
 
     path: Path
-    key: str
+    key: Callable[[], str]  # worked out where the draft is written (by a worker, when there are many)
     render: Callable[[], Draft]
 
 
@@ -150,7 +143,7 @@ def _jobs(
         path = content.docs_dir / member_paths[member.id]
         nick = knowledge.nicknames.get(member.id) or parse_nickname(member.name)
         intro = intros.get(member.id)
-        key = _key(code, "member", path, member, nick, intro)
+        key = partial(_key, code, "member", path, member, nick, intro)
         yield _Job(path, key, partial(_member_draft, member, path, templates, nick, intro))
     qa_paths = _qa_paths(knowledge.qas, content, qa_dir)
     names = {m.id: m.name for m in knowledge.members}
@@ -170,15 +163,30 @@ def _jobs(
             continue
         rel = qa_paths[qa.id]
         joined = tuple(also.get(qa.id, ()))
-        people = {q.question.member_id for q in (qa, *joined)}
-        people.update(a.message.member_id for q in (qa, *joined) for a in q.answers)
-        shown = sorted((mid, names.get(mid), public.get(mid)) for mid in people)
-        group = group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
         earlier = repeat_of.get(qa.id)
-        key = _key(code, "qa", rel, qa, shown, group, earlier, joined)
+        key = partial(_qa_key, code, rel, qa, names, public, group_titles, earlier, joined)
         page = content.docs_dir / rel
         render = partial(_qa_draft, qa, page, rel, templates, names, public, group_titles, earlier, joined)
-        yield _Job(content.docs_dir / rel, key, render)
+        yield _Job(page, key, render)
+
+
+def _qa_key(
+    code: str,
+    rel: str,
+    qa: QA,
+    names: Mapping[str, str],
+    public: Mapping[str, str],
+    group_titles: Mapping[str, str],
+    earlier: str | None,
+    joined: tuple[QA, ...],
+) -> str:
+    """A digest of everything a Q&A draft shows: its Q&A and the repeats it gathers, the names
+    and profile links of the people in them, its group's title."""
+    people = {q.question.member_id for q in (qa, *joined)}
+    people.update(a.message.member_id for q in (qa, *joined) for a in q.answers)
+    shown = sorted((mid, names.get(mid), public.get(mid)) for mid in people)
+    group = group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
+    return _key(code, "qa", rel, qa, shown, group, earlier, joined)
 
 
 def _member_draft(
@@ -269,13 +277,16 @@ RENDER_CHUNK = 64
 """Drafts a worker renders in one go."""
 
 
-def _write_all(jobs: list[_Job]) -> Iterator[_Written]:
-    """Render and write each job's draft, in order: by one forked worker per core when there
-    are many (they share the knowledge already in memory instead of receiving a copy)."""
+def _write_all(jobs: list[_Job], known: Mapping[str, list[Any]]) -> Iterator[_Written]:
+    """Render and write each job's draft, in order, unless ``known`` (the manifest) says it
+    would not change: by one forked worker per core when there are many (they share the
+    knowledge already in memory instead of receiving a copy)."""
     cache = caching()
-    return forked_map(
-        lambda index: _write(jobs[index], cache), range(len(jobs)), len(jobs), PARALLEL_DRAFTS, RENDER_CHUNK
-    )
+
+    def write(index: int) -> _Written:
+        return _write(jobs[index], cache, known)
+
+    return forked_map(write, range(len(jobs)), len(jobs), PARALLEL_DRAFTS, RENDER_CHUNK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +294,7 @@ class _Written:
     """What writing one draft did, told back to the process that keeps the report."""
 
     status: str  # "created", "updated", "kept_edited", "unchanged" or "failed"
+    key: str = ""  # the digest of the draft's inputs, for the manifest
     stat: list[int] | None = None  # size and modification time of the file as it was left
     replaced: str | None = None  # the text an update replaced
     entry: CacheEntry | None = None  # the parsed file, for the parse cache
@@ -309,25 +321,30 @@ def _text(job: _Job) -> str:
     return render(draft.meta, draft.body)
 
 
-def _write(job: _Job, cache: bool) -> _Written:
-    """Render ``job`` and write it, unless a curator edited the file or it would not change.
+def _write(job: _Job, cache: bool, known: Mapping[str, list[Any]]) -> _Written:
+    """Render ``job`` and write it, unless it did not change since the manifest ``known``
+    recorded it, a curator edited the file, or it would come out the same.
 
     An error is returned, not raised: a worker's earlier drafts must reach the report first
     (to be taken back). ``cache``: make the parse cache's entry of a file written."""
     path = job.path
     try:
+        key = job.key()
+        entry = known.get(path.as_posix())
+        if entry is not None and entry[0] == key and entry[1:] == (stat := _stat(path)):
+            return _Written("unchanged", key, stat)
         text = _text(job)
         if not path.exists():
             write_atomic(path, text)
-            return _Written("created", _stat(path), entry=written_entry(path, text) if cache else None)
+            return _Written("created", key, _stat(path), entry=written_entry(path, text) if cache else None)
         doc = parse(path)
         if doc.edited:
-            return _Written("kept_edited", _stat(path))
+            return _Written("kept_edited", key, _stat(path))
         if doc.meta.get(HASH_KEY) == parse(path, text).meta.get(HASH_KEY):
-            return _Written("unchanged", _stat(path))
+            return _Written("unchanged", key, _stat(path))
         replaced = path.read_text(encoding="utf-8")
         write_atomic(path, text)
-        return _Written("updated", _stat(path), replaced, written_entry(path, text) if cache else None)
+        return _Written("updated", key, _stat(path), replaced, written_entry(path, text) if cache else None)
     except Exception as error:
         return _Written("failed", error=error)
 
