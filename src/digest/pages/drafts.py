@@ -164,50 +164,45 @@ def _jobs(
         rel = qa_paths[qa.id]
         joined = tuple(also.get(qa.id, ()))
         earlier = repeat_of.get(qa.id)
-        key = partial(_qa_key, code, rel, qa, names, public, group_titles, earlier, joined)
         page = content.docs_dir / rel
-        render = partial(_qa_draft, qa, page, rel, templates, names, public, group_titles, earlier, joined)
-        yield _Job(page, key, render)
+        inputs = _QAInputs(qa, rel, names, public, group_titles, earlier, joined)
+        yield _Job(page, partial(inputs.key, code), partial(inputs.draft, page, templates))
 
 
-def _qa_key(
-    code: str,
-    rel: str,
-    qa: QA,
-    names: Mapping[str, str],
-    public: Mapping[str, str],
-    group_titles: Mapping[str, str],
-    earlier: str | None,
-    joined: tuple[QA, ...],
-) -> str:
-    """A digest of everything a Q&A draft shows: its Q&A and the repeats it gathers, the names
-    and profile links of the people in them, its group's title."""
-    people = {q.question.member_id for q in (qa, *joined)}
-    people.update(a.message.member_id for q in (qa, *joined) for a in q.answers)
-    shown = sorted((mid, names.get(mid), public.get(mid)) for mid in people)
-    group = group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
-    return _key(code, "qa", rel, qa, shown, group, earlier, joined)
+@dataclass(frozen=True, slots=True)
+class _QAInputs:
+    """What a Q&A draft is made from: its Q&A and the repeats it gathers (``joined``), the
+    Q&A it joined itself (``earlier``), and the names and profile links of members."""
+
+    qa: QA
+    rel: str
+    names: Mapping[str, str]
+    public: Mapping[str, str]
+    group_titles: Mapping[str, str]
+    earlier: str | None
+    joined: tuple[QA, ...]
+
+    def key(self, code: str) -> str:
+        """A digest of everything the draft shows (people by name and link, the group's title)."""
+        qa, joined = self.qa, self.joined
+        people = {q.question.member_id for q in (qa, *joined)}
+        people.update(a.message.member_id for q in (qa, *joined) for a in q.answers)
+        shown = sorted((mid, self.names.get(mid), self.public.get(mid)) for mid in people)
+        group = self.group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
+        return _key(code, "qa", self.rel, qa, shown, group, self.earlier, joined)
+
+    def draft(self, path: Path, templates: Templates) -> Draft:
+        links = _Links(self.rel, self.public)
+        meta, body = _qa_page(
+            self.qa, templates, self.names, links, self.group_titles, self.earlier, self.joined
+        )
+        return Draft(self.qa.id, path, meta, body)
 
 
 def _member_draft(
     member: Member, path: Path, templates: Templates, nick: Nickname, intro: Intro | None
 ) -> Draft:
     return Draft(member.id, path, *_member_page(member, templates, nick, intro))
-
-
-def _qa_draft(
-    qa: QA,
-    path: Path,
-    rel: str,
-    templates: Templates,
-    names: Mapping[str, str],
-    public: Mapping[str, str],
-    group_titles: Mapping[str, str],
-    repeat_of: str | None = None,
-    also_asked: Sequence[QA] = (),
-) -> Draft:
-    links = _Links(rel, public)
-    return Draft(qa.id, path, *_qa_page(qa, templates, names, links, group_titles, repeat_of, also_asked))
 
 
 class _Links(Mapping[str, str]):
