@@ -46,3 +46,18 @@ def test_workers_find_the_same_similarities(
     assert list(shared) == list(alone)  # in the same order too
     found = repeats.find_repeats(asked)
     assert found["q007"].of == "q000"  # the same topic asked again joins its first asking
+
+
+def test_questions_asked_in_the_same_words_are_scored_once_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    asked = [  # each topic asked ten times in the same words, among the others
+        Asked(f"q{i:03d}", TOPICS[i % len(TOPICS)], start + timedelta(hours=i)) for i in range(70)
+    ]
+    monkeypatch.setattr(repeats, "SAME_WORDS", 10**9)
+    one_by_one = repeats.similarities(asked)
+    monkeypatch.setattr(repeats, "SAME_WORDS", 2)
+    together = repeats.similarities(asked)
+    assert len(one_by_one) > 100
+    assert together == one_by_one

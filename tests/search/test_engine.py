@@ -89,3 +89,17 @@ def test_nothing_to_find() -> None:
     assert ours.top([Leaf("text", "a")], 5, before=0) == []
     assert [n for n, _s in ours.top([Leaf("text", "a")], 5)] == [0]
     assert Engine([]).top([Leaf("text", "a")], 5) == []
+
+
+def test_one_query_before_many_points_is_top_to_the_last_bit() -> None:
+    rng = random.Random(9)
+    distinct = corpus(8, 60)
+    docs = [rng.choice(distinct) for _ in range(400)]  # many equal documents: many exact ties
+    ours = Engine(docs)
+    for leaves in queries(10, 60):
+        k = rng.choice([1, 3, 10])
+        befores = sorted(rng.sample(range(0, 401), 25))
+        each = ours.top_before_each(leaves, k, befores)
+        assert each == [ours.top(leaves, k, before=b) for b in befores]  # same numbers, same floats
+    assert ours.top_before_each([Leaf("text", "zzz")], 5, [3, 400]) == [[], []]
+    assert ours.top_before_each(queries(11, 1)[0], 0, [400]) == [[]]

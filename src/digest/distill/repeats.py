@@ -161,6 +161,9 @@ PARALLEL_QUESTIONS = 5000
 """From this many questions, one forked worker process per core searches a share of them."""
 _CHUNK = 500
 """Questions a worker searches in one go."""
+SAME_WORDS = 8
+"""From this many questions asked in the same words, every earlier question is scored once for
+all of them (:meth:`Engine.top_before_each`) instead of searched for each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,20 +175,25 @@ class _Search:
     engine: Engine
     similar: _Similarity
 
-    def matches(self, start: int) -> dict[tuple[str, str], float]:
-        """The similarities of questions ``start`` to ``start + _CHUNK`` to their candidates."""
+    def matches(self, numbers: Sequence[int]) -> dict[tuple[str, str], float]:
+        """The similarities of the questions numbered ``numbers`` to their candidates."""
         out: dict[tuple[str, str], float] = {}
-        leaves_of: dict[str, list[Leaf]] = {}  # by text: the same words, the same query
-        for i in range(max(start, 1), min(start + _CHUNK, len(self.ordered))):
-            a = self.ordered[i]
-            leaves = leaves_of.get(a.text)
-            if leaves is None:
-                leaves = leaves_of[a.text] = _leaves(self.words[a.id])
+        asked_as: dict[str, list[int]] = {}  # the same words, the same query
+        for i in numbers:
+            asked_as.setdefault(self.ordered[i].text, []).append(i)
+        for same in asked_as.values():
+            leaves = _leaves(self.words[self.ordered[same[0]].id])
             if not leaves:
                 continue
-            for number, _score in self.engine.top(leaves, TOP, before=i):  # earlier questions only
-                b = self.ordered[number].id
-                out[(a.id, b)] = round(self.similar(a.id, b), 4)
+            if len(same) >= SAME_WORDS:
+                found = self.engine.top_before_each(leaves, TOP, same)  # earlier questions only
+            else:
+                found = [self.engine.top(leaves, TOP, before=i) for i in same]
+            for i, top in zip(same, found, strict=True):
+                a = self.ordered[i].id
+                for number, _score in top:
+                    b = self.ordered[number].id
+                    out[(a, b)] = round(self.similar(a, b), 4)
         return out
 
 
@@ -219,9 +227,12 @@ def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
     engine = Engine([{"text": bag(f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")} for a in ordered])
     compares = frozenset(a.id for a in ordered if _COMPARE.search(a.text))
     search = _Search(ordered, words, engine, _Similarity(words, details, compares))
-    starts = range(0, len(ordered), _CHUNK)
+    # Questions asked in the same words go together (scored once, see SAME_WORDS), in shares of
+    # about _CHUNK questions for the workers.
+    numbers = sorted(range(1, len(ordered)), key=lambda i: (ordered[i].text, i))
+    shares = [numbers[at : at + _CHUNK] for at in range(0, len(numbers), _CHUNK)]
     out: dict[tuple[str, str], float] = {}
-    for found in forked_map(search.matches, starts, len(ordered), PARALLEL_QUESTIONS):
+    for found in forked_map(search.matches, shares, len(ordered), PARALLEL_QUESTIONS):
         out.update(found)
     return out
 

@@ -69,7 +69,9 @@ class Engine:
             for field, terms in doc.items():
                 if not terms:
                     continue
-                lengths.setdefault(field, [0] * self.size)[number] = len(terms)
+                if field not in lengths:
+                    lengths[field] = [0] * self.size
+                lengths[field][number] = len(terms)
                 known = counted.get((field, id(terms)))  # the same text given again: counted once
                 if known is None:
                     tally = Counter(terms)
@@ -157,6 +159,39 @@ class Engine:
             docs, scores = self._candidates(postings, wider, allowed, known, coord)
         best = np.lexsort((docs, -scores))[:k]
         return [(int(docs[i]), float(scores[i])) for i in best]
+
+    def top_before_each(
+        self, leaves: Sequence[Leaf], k: int, befores: Sequence[int]
+    ) -> list[list[tuple[int, float]]]:
+        """``[self.top(leaves, k, before=b) for b in befores]``, with every document scored once
+        for all of them: for a query asked many times (a question asked again in the same words).
+
+        Scores are summed posting by posting in the order :meth:`top` sums them, so they are
+        the same to the last bit, and so are the ties (to the lower document number).
+        """
+        postings: list[tuple[int, int, float, float]] = []
+        for leaf in leaves:
+            key = self.keys.get((leaf.field, leaf.term))
+            if key is not None and self.starts[key + 1] > self.starts[key]:
+                start, end = int(self.starts[key]), int(self.starts[key + 1])
+                postings.append((start, end, leaf.boost, leaf.boost * float(self.best[key])))
+        if not postings or k <= 0:
+            return [[] for _before in befores]
+        postings.sort(key=lambda p: (-p[3], p[0]))  # as top() orders them: the same sums
+        scores = np.zeros(self.size, dtype=np.float64)
+        matched = np.zeros(self.size, dtype=np.bool_)
+        for start, end, boost, _highest in postings:
+            docs = self.docs[start:end]  # each document once per posting: plain indexing adds right
+            scores[docs] += self.weights[start:end] * boost
+            matched[docs] = True
+        found = np.flatnonzero(matched)
+        order = np.lexsort((found, -scores[found]))
+        ranked, ranked_scores = found[order], scores[found][order]
+        out: list[list[tuple[int, float]]] = []
+        for before in befores:
+            best = np.flatnonzero(ranked < before)[:k]
+            out.append([(int(ranked[i]), float(ranked_scores[i])) for i in best])
+        return out
 
     def _candidates(
         self,
