@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import pytest
 from people_sites import EXAMPLE
 
 from digest.distill.qa import distill_group
-from digest.distill.resources import Resource, find_resources, links_in, normalise_url, resource_contributions
+from digest.distill.resources import (
+    Resource,
+    Share,
+    find_resources,
+    links_in,
+    normalise_url,
+    resource_contributions,
+)
 from digest.model import Message, Reaction
 from digest.sources.telegram import SOURCE
 
@@ -95,3 +103,30 @@ def test_a_link_nobody_used_earns_nothing_and_used_means_by_someone_else() -> No
     resources = find_resources(messages, [], {})
     credited = sorted(c.member_id for c in resource_contributions(resources, {"resource_shared": 2}))
     assert credited == ["telegram:b", "telegram:d"]  # thanked; shared again by someone else
+
+
+def test_who_used_a_resource_is_read_from_the_last_shares_as_if_each_share_listed_them() -> None:
+    """``used`` and ``again`` equal their definition: the members who shared it after a share
+    (another than its sharer), with those who reacted or thanked, over any subset of shares."""
+    rng = random.Random(12)
+    for _round in range(300):
+        people = [f"telegram:{p}" for p in "abcde"[: rng.randint(1, 5)]]
+        messages = []
+        for i in range(rng.randint(1, 9)):
+            author = rng.choice(people).removeprefix("telegram:")
+            likers = tuple(sorted({rng.choice("abcdef") for _ in range(rng.randint(0, 2))}))
+            reactions = (Reaction("👍", len(likers), likers),) if likers else ()
+            messages.append(_message(i, author, "https://x.example/page", reactions=reactions))
+        resource = find_resources(messages, [], {})[0]
+
+        def defined(share: Share, every: tuple[Share, ...] = resource.shares) -> set[str]:
+            later = {s.member_id for s in every if s.order > share.order}
+            return (later | set(share.direct)) - {share.member_id}
+
+        for share in resource.shares:
+            assert set(resource.used_by(share)) == defined(share)
+            later = {s.member_id for s in resource.shares if s.order > share.order}
+            assert share.again == bool(later - {share.member_id})
+        shown = tuple(s for s in resource.shares if rng.random() < 0.6)  # a site shows some
+        part = Resource(resource.url, resource.domain, shown, resource.tags, resource.last_shared)
+        assert part.used == len(set().union(*(defined(s) for s in shown)))

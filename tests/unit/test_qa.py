@@ -197,4 +197,5 @@ def test_a_thanks_to_a_shared_link_counts_as_a_use_through_reconstructed_links()
         m(2, "wang", "thanks, exactly what I needed"),
     ]
     assert find_resources(chat, [], {})[0].used == 0
-    assert find_resources(chat, [], {}, {"2": "1"})[0].first.used_by == ("telegram:wang",)
+    resource = find_resources(chat, [], {}, {"2": "1"})[0]
+    assert resource.used_by(resource.first) == ("telegram:wang",)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from digest.distill.qa import match_tags
@@ -56,19 +56,28 @@ class Share:
     member_id: str
     message: Message
     url: str  # as written in the message
-    used_by: tuple[str, ...] = ()  # other members who reacted, thanked or shared it again
+    direct: tuple[str, ...] = ()  # other members who reacted to it or thanked it
     reactions: int = 0  # reactions by others (anonymous ones included)
     qa_id: str | None = None  # the Q&A this message is part of (a link in an answer), if any
+    order: int = 0  # its place among every share of the resource, oldest first
+    again: bool = False  # another member shared the resource again later
 
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """One resource: its normalised URL and every share of it, oldest first."""
+    """One resource: its normalised URL and every share of it, oldest first.
+
+    ``last_shared`` keeps, for each member who shared it, the ``order`` of their last share
+    (over every share, also those a site leaves out): who shared it again after a share is
+    read from it, instead of each share listing them (a link shared thousands of times would
+    hold millions of names).
+    """
 
     url: str
     domain: str
     shares: tuple[Share, ...]
     tags: tuple[str, ...] = ()
+    last_shared: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def first(self) -> Share:
@@ -79,10 +88,23 @@ class Resource:
         """The first Q&A the resource was shared in (the question it answered), if any."""
         return next((s.qa_id for s in self.shares if s.qa_id), None)
 
+    def used_by(self, share: Share) -> tuple[str, ...]:
+        """The other members who used ``share``: reacted to it, thanked it, or shared it again."""
+        again = {m for m, last in self.last_shared.items() if last > share.order}
+        return tuple(sorted((again | set(share.direct)) - {share.member_id}))
+
     @property
     def used(self) -> int:
-        """How many other members used it (reacted, thanked or shared again)."""
-        return len({m for s in self.shares for m in s.used_by})
+        """How many other members used its shares (reacted, thanked or shared again)."""
+        users = {m for s in self.shares for m in s.direct}
+        if not self.shares:
+            return 0
+        first = self.shares[0]  # a later share adds no one who shared it again after this one...
+        users.update(m for m, last in self.last_shared.items() if last > first.order and m != first.member_id)
+        other = next((s for s in self.shares if s.member_id != first.member_id), None)
+        if other is not None and self.last_shared.get(first.member_id, -1) > other.order:
+            users.add(first.member_id)  # ...but its own sharer, after another member's share
+        return len(users)
 
 
 def normalise_url(url: str) -> str | None:
@@ -148,36 +170,36 @@ def find_resources(
                 seen.add(url)
                 found[url].append((m, raw))
     resources: list[Resource] = []
-    users: dict[tuple[frozenset[str], frozenset[str], str], tuple[str, ...]] = {}
     for url, shared in found.items():
-        # Who shared it again after each share, from the end: a popular link is shared thousands
-        # of times by far fewer members, so consecutive shares mostly have the same later sharers
-        # (and the same ``used_by``: one tuple for all of them).
-        later_of: list[frozenset[str]] = []
-        later: frozenset[str] = frozenset()
-        for m, _raw in reversed(shared):
-            later_of.append(later)
-            if m.member_id not in later:
-                later = later | {m.member_id}
-        later_of.reverse()
+        last_shared = {m.member_id: order for order, (m, _raw) in enumerate(shared)}
+        latest = sorted(last_shared.items(), key=lambda item: item[1])[-2:]  # the last two sharers
         shares = []
-        for i, (m, raw) in enumerate(shared):
+        for order, (m, raw) in enumerate(shared):
             reactors = {a for r in m.reactions for a in r.author_ids} - {m.author_id}
             anonymous = sum(max(r.count - len(r.author_ids), 0) for r in m.reactions)
-            direct = frozenset({member_key(m.platform, a) for a in reactors} | thanked_by.get(m.id, set()))
-            key = (later_of[i], direct, m.member_id)
-            used = users.get(key)
-            if used is None:
-                used = users[key] = tuple(sorted((later_of[i] | direct) - {m.member_id}))
+            direct = ({member_key(m.platform, a) for a in reactors} | thanked_by.get(m.id, set())) - {
+                m.member_id
+            }
+            again = any(member != m.member_id and last > order for member, last in latest)
             thread = in_qa.get(m.id)
             qa_id = thread.id if thread is not None else None
-            shares.append(Share(m.member_id, m, raw, used, len(reactors) + anonymous, qa_id))
+            shares.append(
+                Share(
+                    m.member_id, m, raw, tuple(sorted(direct)), len(reactors) + anonymous, qa_id, order, again
+                )
+            )
         # A link inside a Q&A takes its tags; a link shared on its own, those its message names.
         threads = [in_qa[s.message.id] for s in shares if s.message.id in in_qa]
         alone = " ".join(s.message.text for s in shares if s.qa_id is None)
         found_tags = [*(t for q in threads for t in q.tags), *(match_tags(alone, tags) if alone else ())]
         resources.append(
-            Resource(url, urlsplit(url).hostname or "", tuple(shares), tuple(dict.fromkeys(found_tags)))
+            Resource(
+                url,
+                urlsplit(url).hostname or "",
+                tuple(shares),
+                tuple(dict.fromkeys(found_tags)),
+                last_shared,
+            )
         )
     return sorted(resources, key=lambda r: (r.first.message.timestamp, r.url))
 
@@ -191,7 +213,11 @@ def resource_contributions(resources: Iterable[Resource], weights: Mapping[str, 
     for resource in resources:
         credited: set[str] = set()
         for share in resource.shares:
-            if share.member_id in credited or share.qa_id or not (share.used_by or share.reactions):
+            if (
+                share.member_id in credited
+                or share.qa_id
+                or not (share.direct or share.again or share.reactions)
+            ):
                 continue
             credited.add(share.member_id)
             m = share.message

@@ -419,7 +419,9 @@ class Community:
             for resource in self.site.knowledge.resources:
                 shares = tuple(s for s in resource.shares if self._public_share(s))
                 if shares:
-                    self._resources.append(Resource(resource.url, resource.domain, shares, resource.tags))
+                    self._resources.append(
+                        Resource(resource.url, resource.domain, shares, resource.tags, resource.last_shared)
+                    )
         return self._resources
 
     def note(self, resource: Resource, limit: int = 160) -> str:
