@@ -139,7 +139,8 @@ def run_distill(
         content = load_content(docs, cfg.qa_dir, cfg.members_dir)
         templates = Templates(cfg.language, root / "site_templates")
         manifest = (root / cfg.store).parent / "drafts.json"  # what each draft was made from
-        report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir, manifest)
+        with collector_paused():  # the knowledge is millions of records: nothing to collect there
+            report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir, manifest)
     if timings is not None:
         timings["drafts"] = time.perf_counter()
     echo(
