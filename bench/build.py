@@ -18,7 +18,10 @@ process (child processes' peak memory counted too):
   nightly ``digest distill`` above, and reuses what that left in ``.digest/`` when it is up
   to date, as a real build would;
 - **no-change rebuild**: import and distill again with nothing new; ``norebuild_fraction`` is
-  its time over the first import and distill.
+  its time over the first import and distill;
+- **one new day** (``--new-day``): every group's export written again with one more day of
+  messages (``generate.MESSAGES_PER_DAY`` each), then import and distill timed again, as a
+  nightly build after a day of chat would run.
 
 The last line is machine-readable::
 
@@ -120,6 +123,7 @@ class Figures:
     plain_s: float = float("nan")
     site_pages: int = 0
     rebuild_s: float = 0.0
+    new_day_s: float = 0.0  # import + distill after one more day of messages (--new-day)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -261,6 +265,15 @@ def run(args: argparse.Namespace, work: Path, echo: Callable[[str], None]) -> Fi
         f"no-change rebuild (import + distill): {figures.rebuild_s:.2f} s, "
         f"{figures.rebuild_s / first:.3f} of the first"
     )
+    if args.new_day:
+        more = args.messages + args.groups * generate.MESSAGES_PER_DAY
+        generate.generate(exports, more, args.members, args.groups, args.format, args.seed)
+        figures.new_day_s = import_and_distill(digest_yml, None)
+        echo(
+            f"one new day ({args.groups * generate.MESSAGES_PER_DAY:,} more messages, the exports "
+            f"written again with them): import + distill {figures.new_day_s:.2f} s, "
+            f"{figures.new_day_s / first:.3f} of the first"
+        )
     if not args.skip_site:
         figures.site_pages, figures.site_s = build_site_apart(digest_yml, True, args.skip_repeats)
         plain_pages, figures.plain_s = build_site_apart(plain_yml, False, args.skip_repeats)
@@ -286,6 +299,11 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-repeats",
         action="store_true",
         help="leave out repeat detection across all Q&A (an opt-out, for comparisons)",
+    )
+    parser.add_argument(
+        "--new-day",
+        action="store_true",
+        help="then add one day of messages to every group and time import + distill again",
     )
     parser.add_argument(
         "--keep", type=Path, help="work in this folder and keep it (default: a temporary one)"

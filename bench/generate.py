@@ -57,6 +57,10 @@ INTROS = [
 ]
 
 
+GAP = (5, 900)
+"""Seconds between two messages of a group (uniform): about 190 messages a day."""
+MESSAGES_PER_DAY = round(86_400 / (sum(GAP) / 2))
+"""Messages a group gets in a day, on average."""
 QUESTION_RATE = 0.05
 ANSWER_RATE = 0.30
 OPEN_CONVERSATIONS = 6
@@ -91,7 +95,7 @@ def conversation(n: int, people: list[int], rng: random.Random, start: datetime)
     introduced: set[int] = set()
     answerer: dict[int, int] = {}  # answer id -> its author, for the asker's thanks
     for i in range(1, n + 1):
-        when += timedelta(seconds=rng.randint(5, 900))
+        when += timedelta(seconds=rng.randint(*GAP))
         author = rng.choice(people)
         roll = rng.random()
         if author not in introduced and roll < 0.3:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -44,3 +45,30 @@ def test_whatsapp_export_has_interleaved_conversations_and_no_reply_links(tmp_pa
     assert re.search(r" - [^:]+: @\S+ ", text)  # some answers name the asker
     questions = sum(1 for line in text.splitlines() if line.rstrip().endswith(("?", "？")))
     assert 0.02 < questions / 2000 < 0.1  # about 5% of messages ask
+
+
+def test_build_bench_times_one_new_day(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    command = [
+        sys.executable,
+        str(BENCH / "build.py"),
+        "--messages",
+        "300",
+        "--members",
+        "40",
+        "--groups",
+        "2",
+    ]
+    result = subprocess.run(
+        [*command, "--skip-site", "--new-day", "--keep", str(work)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    day = next(line for line in result.stdout.splitlines() if line.startswith("one new day"))
+    assert re.search(r"import \+ distill [\d.]+ s, [\d.]+ of the first$", day), day
+    exports = sorted((work / "community" / "exports").rglob("result.json"))
+    written = sum(len(json.loads(p.read_text(encoding="utf-8"))["messages"]) for p in exports)
+    assert written == 300 + 2 * 191  # the exports grew by a day of messages for each group
