@@ -56,6 +56,10 @@ def test_long_listings_are_paged_and_later_pages_unsearched(community: Callable[
     third = (site / "qa" / "page" / "3" / "index.html").read_text(encoding="utf-8")
     assert "Page 3 of 3" in third and len(re.findall(r'href="\.\./\.\./[^"]+/"', third)) >= 1
     assert (site / "tags" / "pandas" / "2" / "index.html").is_file()
+    tag = (site / "tags" / "pandas" / "index.html").read_text(encoding="utf-8")
+    assert "Page 1 of 3" in tag and 'href="2/"' in tag  # the first page leads to the next
+    groups = list((site / "groups").glob("*/index.html"))
+    assert groups and all("Page 1 of 3" in p.read_text(encoding="utf-8") for p in groups)
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {d["location"] for d in index["docs"]}
     assert "qa/" in locations and not [loc for loc in locations if "/page/" in loc or "pandas/2" in loc]
