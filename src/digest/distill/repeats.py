@@ -19,12 +19,12 @@ curators split a wrong merge in front matter (``split: true``, ``not_repeats:``)
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Generic, TypeVar
 
 from digest.model import QA
 from digest.parallel import forked_map
@@ -66,7 +66,6 @@ _COMPARE = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,20 +196,6 @@ class _Search:
         return out
 
 
-class _Memo(Generic[T]):
-    """``function(text)``, worked out once per distinct text (the same object is returned)."""
-
-    def __init__(self, function: Callable[[str], T]) -> None:
-        self.function = function
-        self.known: dict[str, T] = {}
-
-    def __call__(self, text: str) -> T:
-        found = self.known.get(text)
-        if found is None:
-            found = self.known[text] = self.function(text)
-        return found
-
-
 def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
     """Similarity of each question to the earlier questions BM25 ranks best for it.
 
@@ -220,10 +205,10 @@ def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
         return {}
     analysis.quiet_jieba()
     ordered = sorted(asked, key=lambda a: (a.when, a.id))
-    read = _Memo(terms)  # a question asked in the same words is analysed once
+    read = functools.cache(terms)  # a question asked in the same words is analysed once
     words = {a.id: read(a.text) for a in ordered}
     details = {a.id: read(a.details) for a in ordered if a.details}
-    bag = _Memo(analysis.bag)
+    bag = functools.cache(analysis.bag)
     engine = Engine([{"text": bag(f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")} for a in ordered])
     compares = frozenset(a.id for a in ordered if _COMPARE.search(a.text))
     search = _Search(ordered, words, engine, _Similarity(words, details, compares))

@@ -267,7 +267,7 @@ def _read_manifest(path: Path | None) -> dict[str, list[Any]]:
 
 
 PARALLEL_DRAFTS = 2000
-"""From this many drafts to render, worker processes render them (where processes can fork)."""
+"""From this many drafts, worker processes check, render and write them (where processes can fork)."""
 RENDER_CHUNK = 64
 """Drafts a worker renders in one go."""
 
