@@ -14,6 +14,7 @@ from digest.distill.resources import (
     Share,
     find_resources,
     links_in,
+    merge_resources,
     normalise_url,
     resource_contributions,
 )
@@ -130,3 +131,25 @@ def test_who_used_a_resource_is_read_from_the_last_shares_as_if_each_share_liste
         shown = tuple(s for s in resource.shares if rng.random() < 0.6)  # a site shows some
         part = Resource(resource.url, resource.domain, shown, resource.tags, resource.last_shared)
         assert part.used == len(set().union(*(defined(s) for s in shown)))
+
+
+def test_a_link_shared_in_two_groups_is_one_resource() -> None:
+    def in_group(group: str, i: int, author: str, text: str) -> Message:
+        when = datetime(2026, 1, 1, 0, i, tzinfo=UTC)
+        return Message("telegram", group, str(i), when, author, author, text)
+
+    alpha = find_resources([in_group("a", 1, "x", "https://pandas.pydata.org/docs/ read this")], [], {})
+    beta = find_resources(
+        [in_group("b", 0, "y", "https://pandas.pydata.org/docs"), in_group("b", 2, "z", "https://x.example")],
+        [],
+        {},
+    )
+    merged = merge_resources([*alpha, *beta])
+    assert [r.url for r in merged] == ["https://pandas.pydata.org/docs", "https://x.example"]
+    docs = merged[0]
+    assert [(s.member_id, s.message.group_id, s.order) for s in docs.shares] == [
+        ("telegram:y", "b", 0),
+        ("telegram:x", "a", 1),
+    ]
+    assert docs.first.again and not docs.shares[1].again  # x shared it again, after y
+    assert docs.used == 1 and docs.used_by(docs.first) == ("telegram:x",)

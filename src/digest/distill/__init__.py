@@ -73,6 +73,7 @@ def distill_store(
     privacy = _consent_follows_identity(privacy, identities)
     guard = prepare(privacy, store.authors())
     from digest.distill.pergroup import Rules, Seen, cached_step, distill_parts, whole_key
+    from digest.distill.resources import merge_resources
 
     people = people or ProfileRules()
     rules = Rules(tags, weights, guard, identities, people)
@@ -140,7 +141,7 @@ def distill_store(
         private=private,
         pseudonyms=guard.pseudonyms,
         intros=tuple(sorted(intros.values(), key=lambda i: (i.message.timestamp, i.member_id))),
-        resources=tuple(sorted(resources, key=lambda r: (r.first.message.timestamp, r.url))),
+        resources=tuple(merge_resources(resources)),  # a link shared in two groups is one resource
         nicknames=nicknames,
         activity=activity,
         arrivals=arrived,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from digest.distill.qa import match_tags
@@ -171,37 +171,49 @@ def find_resources(
                 found[url].append((m, raw))
     resources: list[Resource] = []
     for url, shared in found.items():
-        last_shared = {m.member_id: order for order, (m, _raw) in enumerate(shared)}
-        latest = sorted(last_shared.items(), key=lambda item: item[1])[-2:]  # the last two sharers
         shares = []
-        for order, (m, raw) in enumerate(shared):
+        for m, raw in shared:
             reactors = {a for r in m.reactions for a in r.author_ids} - {m.author_id}
             anonymous = sum(max(r.count - len(r.author_ids), 0) for r in m.reactions)
-            direct = ({member_key(m.platform, a) for a in reactors} | thanked_by.get(m.id, set())) - {
-                m.member_id
-            }
-            again = any(member != m.member_id and last > order for member, last in latest)
+            direct = {member_key(m.platform, a) for a in reactors} | thanked_by.get(m.id, set())
+            direct.discard(m.member_id)
             thread = in_qa.get(m.id)
             qa_id = thread.id if thread is not None else None
-            shares.append(
-                Share(
-                    m.member_id, m, raw, tuple(sorted(direct)), len(reactors) + anonymous, qa_id, order, again
-                )
-            )
+            shares.append(Share(m.member_id, m, raw, tuple(sorted(direct)), len(reactors) + anonymous, qa_id))
         # A link inside a Q&A takes its tags; a link shared on its own, those its message names.
         threads = [in_qa[s.message.id] for s in shares if s.message.id in in_qa]
         alone = " ".join(s.message.text for s in shares if s.qa_id is None)
         found_tags = [*(t for q in threads for t in q.tags), *(match_tags(alone, tags) if alone else ())]
-        resources.append(
-            Resource(
-                url,
-                urlsplit(url).hostname or "",
-                tuple(shares),
-                tuple(dict.fromkeys(found_tags)),
-                last_shared,
-            )
-        )
+        resources.append(_in_order(url, shares, found_tags))
     return sorted(resources, key=lambda r: (r.first.message.timestamp, r.url))
+
+
+def _in_order(url: str, shares: Sequence[Share], tags: Iterable[str]) -> Resource:
+    """The resource of ``shares`` (oldest first), each told its place and whether another member
+    shared it again later."""
+    last_shared = {share.member_id: order for order, share in enumerate(shares)}
+    latest = sorted(last_shared.items(), key=lambda item: item[1])[-2:]  # the last two sharers
+    ordered = tuple(
+        replace(s, order=order, again=any(m != s.member_id and last > order for m, last in latest))
+        for order, s in enumerate(shares)
+    )
+    return Resource(url, urlsplit(url).hostname or "", ordered, tuple(dict.fromkeys(tags)), last_shared)
+
+
+def merge_resources(resources: Iterable[Resource]) -> list[Resource]:
+    """One resource per URL, oldest first: a link shared in several groups is one resource,
+    whose shares are theirs in time order (points stay as each group earned them)."""
+    by_url: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        by_url[resource.url].append(resource)
+    merged = []
+    for url, found in by_url.items():
+        if len(found) == 1:
+            merged.append(found[0])
+            continue
+        shares = sorted((s for r in found for s in r.shares), key=lambda s: s.message.timestamp)
+        merged.append(_in_order(url, shares, (t for r in found for t in r.tags)))
+    return sorted(merged, key=lambda r: (r.first.message.timestamp, r.url))
 
 
 def resource_contributions(resources: Iterable[Resource], weights: Mapping[str, int]) -> list[Contribution]:
