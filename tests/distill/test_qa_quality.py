@@ -517,3 +517,18 @@ def test_a_thread_of_5000_replies_and_media_only_messages() -> None:
     (qa,) = distill_group(messages).qas
     assert qa.accepted is not None and qa.accepted.message.id == "4000"
     assert len(qa.answers) == 3333  # every reply but the laughter
+
+
+def test_a_question_asked_many_times_shows_the_first_askings_and_counts_the_rest(
+    community: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest.pages import drafts
+
+    monkeypatch.setattr(drafts, "ALSO_ASKED_SHOWN", 0)
+    root = community(REPEAT_THREADS)
+    assert run("distill", "-f", str(root / "mkdocs.yml")).exit_code == 0
+    earlier = next(p for p in qa_pages(root).values() if parse(p).meta.get("also_asked"))
+    doc = parse(earlier)
+    assert len(doc.meta["also_asked"]) == 1  # the front matter lists every asking
+    assert "VS Code 运行时提示" not in doc.body  # the page shows none of them (0 shown here)...
+    assert "… and 1 more asked it too." in doc.body  # ...and says how many there are

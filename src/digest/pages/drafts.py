@@ -266,6 +266,10 @@ def _read_manifest(path: Path | None) -> dict[str, list[Any]]:
     return data if isinstance(data, dict) else {}
 
 
+ALSO_ASKED_SHOWN = 20
+"""Later askings of a question shown on its page (the first ones; the rest are counted, and all
+are listed in the front matter): a question asked a thousand times is not a page of a thousand
+copies of itself."""
 PARALLEL_DRAFTS = 2000
 """From this many drafts, worker processes check, render and write them (where processes can fork)."""
 RENDER_CHUNK = 64
@@ -465,7 +469,8 @@ def _qa_page(
         scene=parts.scene,
         ask=parts.ask,
         details=[(d, strip_detail_prefix(d.text)) for d in qa.details],
-        also_asked=also_asked,
+        also_asked=also_asked[:ALSO_ASKED_SHOWN],
+        also_more=max(0, len(also_asked) - ALSO_ASKED_SHOWN),
         names=names,
         links=links,
         group=group_titles.get(meta["group"], meta["group"]),
