@@ -38,6 +38,12 @@ FLAT = st.dictionaries(
     st.one_of(
         WORDY,
         st.lists(WORDY, max_size=3),
+        st.lists(  # records, as ``also_asked`` holds
+            st.dictionaries(
+                st.sampled_from(["id", "asker", "asked_at", "yes"]), WORDY | st.none(), max_size=3
+            ),
+            max_size=3,
+        ),
         st.none(),
         st.booleans(),
         st.integers(),
@@ -69,6 +75,7 @@ def test_a_draft_front_matter_is_written_without_pyyaml(monkeypatch: pytest.Monk
         "accepted": None,
         "source": ["5984", "5988"],
         "tags": [],
+        "also_asked": [{"id": "q-1", "asker": "telegram:user7", "asked_at": "2024-02-02T08:00:00+00:00"}],
         "confidence": 0.66,
         "hidden": False,
         "count": 3,
@@ -85,7 +92,16 @@ def test_a_draft_front_matter_is_written_without_pyyaml(monkeypatch: pytest.Monk
 
 
 def test_front_matter_of_another_kind_goes_to_pyyaml() -> None:
-    for meta in ({"yes": 1}, {"k:": 1}, {}, {"a": {"b": 1}}, {"a": 1e-05}, {"a": "x\ny"}, {"a": [1]}):
+    for meta in (
+        {"yes": 1},
+        {"k:": 1},
+        {},
+        {"a": {"b": 1}},
+        {"a": 1e-05},
+        {"a": "x\ny"},
+        {"a": [1]},
+        {"a": [{}]},
+    ):
         assert _dump_flat(meta) is None, meta
         assert dump_yaml(meta) == yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
 

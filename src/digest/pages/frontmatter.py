@@ -345,8 +345,8 @@ _ONE_LINE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\u
 
 def _dump_flat(meta: dict[str, Any]) -> str | None:
     """What ``yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)`` writes, for
-    a mapping of plain keys to one-line texts, numbers, booleans, nulls and lists of texts
-    (every draft digest writes); None for anything else (which then goes to PyYAML).
+    a mapping of plain keys to one-line texts, numbers, booleans, nulls, lists of texts and
+    lists of records of those (every draft digest writes); None for anything else (which then goes to PyYAML).
 
     Scalars follow PyYAML's emitter: plain where it would write them plain (a text YAML would
     not read back as a text, or that starts or contains an indicator, is single-quoted), and
@@ -364,17 +364,35 @@ def _dump_flat(meta: dict[str, Any]) -> str | None:
                 continue
             lines.append(f"{key}:")
             for item in value:
+                if isinstance(item, dict):  # a record: its keys under one dash, indented
+                    if not _add_pairs(lines, item, "- ", "  "):
+                        return None
+                    continue
                 text = _written(item) if isinstance(item, str) else None
                 if text is None or len(text) + 2 > _WIDTH:
                     return None
                 lines.append(f"- {text}")
             continue
-        text = _value(value)
-        if text is None or len(key) + 2 + len(text) > _WIDTH:
+        if not _add_pairs(lines, {key: value}, "", ""):
             return None
-        lines.append(f"{key}: {text}")
     lines.append("")
     return "\n".join(lines)
+
+
+def _add_pairs(lines: list[str], pairs: dict[Any, Any], first: str, rest: str) -> bool:
+    """Append ``key: value`` lines of scalars (the first prefixed by ``first``, the others by
+    ``rest``); False, adding nothing, if one of them is not written directly."""
+    added: list[str] = []
+    for key, value in pairs.items():
+        text = _value(value)
+        if text is None or not isinstance(key, str) or _written(key) != key:
+            return False
+        line = f"{rest if added else first}{key}: {text}"
+        if len(line) > _WIDTH:
+            return False
+        added.append(line)
+    lines.extend(added)
+    return bool(added)
 
 
 def _value(value: object) -> str | None:
