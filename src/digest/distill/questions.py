@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _END_PUNCT = r"[\s？?！!。~～…]*$"
@@ -204,6 +205,11 @@ class Feedback(StrEnum):
     NONE = "none"
 
 
+TEXT_CACHE = 1 << 16
+"""Judgements of a text remembered: chat repeats itself ("thanks!", "+1", the same question
+pasted again), and every judgement here depends on the text alone."""
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     is_question: bool
@@ -216,6 +222,7 @@ def plain(text: str) -> str:
     return _CODE.sub(" ", _URL.sub(" ", text)).strip()
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def content_words(text: str) -> int:
     """How many topic-bearing words ``text`` has (cheap: no dictionary, both languages)."""
     text = text[:MAX_JUDGED]
@@ -225,6 +232,7 @@ def content_words(text: str) -> int:
     return count + len(han) // 2 + len(_TECH.findall(text))
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def judge_question(text: str) -> Verdict:
     """Is this message a knowledge question? With a confidence and the rule that decided."""
     stripped = _ADDRESSEE.sub("", plain(text[:MAX_JUDGED])).strip()
@@ -280,11 +288,13 @@ def _strong(text: str) -> bool:
     return bool(_ZH_STRONG.search(text)) or bool(_EN_STRONG.search(text)) or bool(_EN_START.match(text))
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def is_thanks(text: str) -> bool:
     """Does this message thank someone or report that a suggestion worked?"""
     return any(pattern.search(text) for pattern in _THANKS_SPLIT)
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def is_thanks_only(text: str) -> bool:
     """Thanks with nothing else of substance: not an answer in itself."""
     if not is_thanks(text):
@@ -294,6 +304,7 @@ def is_thanks_only(text: str) -> bool:
     return len(rest) <= 12
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def feedback(text: str) -> Feedback:
     """What the asker's reply says of a suggestion: it worked, thanks, it failed, or nothing."""
     said = plain(text)
