@@ -1,4 +1,4 @@
-"""Front matter written with libyaml is byte for byte what PyYAML's own emitter writes."""
+"""Front matter written directly or with libyaml is byte for byte what PyYAML's own emitter writes."""
 
 from __future__ import annotations
 

@@ -346,7 +346,8 @@ _ONE_LINE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\u
 def _dump_flat(meta: dict[str, Any]) -> str | None:
     """What ``yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)`` writes, for
     a mapping of plain keys to one-line texts, numbers, booleans, nulls, lists of texts and
-    lists of records of those (every draft digest writes); None for anything else (which then goes to PyYAML).
+    lists of records of those (every draft digest writes); None for anything else (which then
+    goes to PyYAML).
 
     Scalars follow PyYAML's emitter: plain where it would write them plain (a text YAML would
     not read back as a text, or that starts or contains an indicator, is single-quoted), and
