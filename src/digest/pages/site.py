@@ -297,13 +297,14 @@ class SiteModel:
         docs = self.content.docs_dir
         return {p.relative_to(docs).as_posix() for p in docs.glob("*.md")}
 
+    def _shared(self, uri: str) -> dict[str, Any]:
+        """What every machine-made page's template reads, Markdown or HTML."""
+        return {"site": self, "uri": uri, "k": self.knowledge, "settings": self.settings}
+
     def _render(self, template: str, uri: str, **context: Any) -> str:
         return self.templates.render(
             template,
-            site=self,
-            uri=uri,
-            k=self.knowledge,
-            settings=self.settings,
+            **self._shared(uri),
             member_link=lambda mid: self.link_member(mid, uri),
             qa_link=lambda qa: self.link_qa(qa, uri),
             rel=lambda target: Markup(_rel(uri, target)),
@@ -320,10 +321,7 @@ class SiteModel:
 
         return self.templates.render(
             template,
-            site=self,
-            uri=uri,
-            k=self.knowledge,
-            settings=self.settings,
+            **self._shared(uri),
             member_link=member_link,
             qa_link=lambda qa: html_link(qa.title, self.href(uri, qa.uri)),
             href=lambda target: self.href(uri, target),

@@ -9,6 +9,7 @@ defaults shipped with digest, so a community overrides only the templates it cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -58,12 +59,7 @@ class Templates:
         )
         ui = strings(language)
         self.env.globals["t"] = lambda key, **kw: Markup(ui[key].format(**kw) if kw else ui[key])
-        self.env.globals["language"] = language
-        self.env.filters["md"] = chat_markdown
-        self.env.filters["inline"] = chat_inline
-        self.env.filters["link"] = md_link
-        self.env.filters["date"] = _date
-        self.env.filters["num"] = _number
+        _add_filters(self.env, language, chat_markdown, chat_inline, md_link)
         self.html_env = jinja2.Environment(
             loader=self.env.loader,
             autoescape=True,  # HTML: every value not already ``Markup`` is escaped
@@ -75,12 +71,7 @@ class Templates:
         )
         self.html_env.globals["t"] = lambda key, **kw: escape(ui[key]).format(**kw) if kw else escape(ui[key])
         self.html_env.globals["ui"] = lambda key: ui[key]  # unescaped, for code that escapes itself
-        self.html_env.globals["language"] = language
-        self.html_env.filters["md"] = chat_html
-        self.html_env.filters["inline"] = chat_html_inline
-        self.html_env.filters["link"] = html_link
-        self.html_env.filters["date"] = _date
-        self.html_env.filters["num"] = _number
+        _add_filters(self.html_env, language, chat_html, chat_html_inline, html_link)
 
     def render(self, name: str, **context: Any) -> str:
         env = self.html_env if name.endswith(".html.j2") else self.env
@@ -90,6 +81,18 @@ class Templates:
             raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{name}: {exc}") from None
+
+
+def _add_filters(
+    env: jinja2.Environment,
+    language: str,
+    md: Callable[[str], Markup],
+    inline: Callable[[str], Markup],
+    link: Callable[..., Markup],
+) -> None:
+    """The filters every template has, with the escaping of its kind (Markdown or HTML)."""
+    env.globals["language"] = language
+    env.filters.update(md=md, inline=inline, link=link, date=_date, num=_number)
 
 
 def _date(value: datetime | str | None) -> Markup:
