@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from digest import parallel
 from digest.cli import main
 from digest.errors import ContentError
 from digest.pages import drafts
@@ -29,7 +29,7 @@ def distill(root: Path) -> None:
 
 
 @pytest.mark.skipif(
-    "fork" not in multiprocessing.get_all_start_methods(),
+    not parallel.can_fork(),
     reason="drafts go to forked workers only where processes can fork (elsewhere one process renders them)",
 )
 def test_workers_write_the_same_drafts(
