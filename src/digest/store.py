@@ -5,6 +5,8 @@ export twice, or two overlapping exports, stores each message once. Each importe
 remembered by its content hash (and its size and modification time, so an untouched file is
 skipped without even being read). Each group has a ``revision`` that grows whenever an import
 adds or changes one of its messages: distillation caches its results per group and revision.
+Each message keeps the revision that last changed it (``seq``), so a week of a group is known
+unchanged from its count and newest ``seq`` alone (:meth:`Store.weeks`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import orjson
 
 from digest.model import Attachment, Group, Kind, Message, Reaction, member_key
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -43,6 +45,8 @@ CREATE TABLE IF NOT EXISTS messages (
     id TEXT NOT NULL,
     ts REAL NOT NULL,
     body BLOB NOT NULL,
+    flags INTEGER NOT NULL,  -- SAID | LINKED: what tells a chat with reply links from one without
+    seq INTEGER NOT NULL,  -- the group's revision that last added or changed the message
     UNIQUE (gid, id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_time ON messages (gid, ts);
@@ -62,12 +66,22 @@ CREATE TABLE IF NOT EXISTS imports (
 );
 """
 BATCH = 5000
-Row = tuple[str, float, bytes]
-"""A message as stored (without its group): id, time, and the rest as one JSON array
-(``_body``): one value to bind instead of eleven is what makes writing fast."""
+Row = tuple[str, float, bytes, int]
+"""A message as stored (without its group): id, time, the rest as one JSON array (one value to
+bind instead of eleven is what makes writing fast), and its flags."""
+SAID = 1
+"""Flag of a text or media message."""
+LINKED = 2
+"""Flag of a text or media message that carries a reply link."""
+WEEK_SECONDS = 604_800
+_WEEKS_BEFORE = 20_000
+"""Weeks are counted from Monday 1970-01-05 00:00 UTC; SQLite's integer cast truncates, so
+times are shifted by this many weeks to keep them positive (any time after the year 1590)."""
+_SHIFT = _WEEKS_BEFORE * WEEK_SECONDS - 345_600
 _UPSERT = (
-    "INSERT INTO messages (gid, id, ts, body) VALUES ({gid}, ?, ?, ?) "
-    "ON CONFLICT DO UPDATE SET ts = excluded.ts, body = excluded.body "
+    "INSERT INTO messages (gid, id, ts, body, flags, seq) VALUES ({gid}, ?, ?, ?, ?, {seq}) "
+    "ON CONFLICT DO UPDATE SET ts = excluded.ts, body = excluded.body, flags = excluded.flags, "
+    "seq = excluded.seq "
     # only a real change counts (and bumps the group's revision): re-importing is not one
     "WHERE excluded.ts IS NOT ts OR excluded.body IS NOT body"
 )
@@ -97,6 +111,30 @@ class Tally:
         self.replies += other.replies
         self.authors |= other.authors
         self.names |= other.names
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """One week of a group's messages, as the store counts them."""
+
+    number: int  # weeks since Monday 1970-01-05 (UTC)
+    count: int
+    seq: int  # the newest revision among its messages: the week changed when this or count did
+    said: int  # text and media messages
+    linked: int  # of those, the ones with a reply link
+
+    @property
+    def start(self) -> float:
+        return self.number * WEEK_SECONDS + 345_600.0
+
+    @property
+    def end(self) -> float:
+        return self.start + WEEK_SECONDS
+
+
+def week_number(ts: float) -> int:
+    """The week of a time (seconds since 1970, UTC), as :meth:`Store.weeks` numbers them."""
+    return int((ts + _SHIFT) // WEEK_SECONDS) - _WEEKS_BEFORE
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +185,12 @@ class Store:
         gid = self.upsert_group(group)
         before = self.count(group)
         changes = self.conn.total_changes
-        upsert = _UPSERT.format(gid=int(gid))  # the group's row number, our own integer
+        (revision,) = self.conn.execute("SELECT revision + 1 FROM groups WHERE gid = ?", (gid,)).fetchone()
+        upsert = _UPSERT.format(gid=int(gid), seq=int(revision))  # our own integers
         for batch in batched(rows, BATCH):
             self.conn.executemany(upsert, batch)
         if self.conn.total_changes != changes:
-            self.conn.execute("UPDATE groups SET revision = revision + 1 WHERE gid = ?", (gid,))
+            self.conn.execute("UPDATE groups SET revision = ? WHERE gid = ?", (revision, gid))
         self.conn.executemany(
             "INSERT OR IGNORE INTO authors VALUES (?, ?, ?)",
             ((group.platform, a, n) for a, n in sorted(tally.names)),
@@ -221,6 +260,53 @@ class Store:
             for row in rows:
                 yield _message(each, row)
 
+    def weeks(self, group: Group) -> list[Week]:
+        """The group's messages week by week (Monday to Monday, UTC), oldest first: how many,
+        the newest ``seq`` among them, and how many said something and carried a reply link."""
+        rows = self.conn.execute(
+            f"SELECT CAST((ts + {_SHIFT}) / {WEEK_SECONDS} AS INTEGER) AS week, count(*), max(seq), "
+            "sum(flags & 1), sum((flags >> 1) & 1) FROM messages WHERE gid = ? GROUP BY week ORDER BY week",
+            (self._gid(group),),
+        )
+        return [Week(int(w) - _WEEKS_BEFORE, n, seq, said, linked) for w, n, seq, said, linked in rows]
+
+    def messages_between(self, group: Group, start: float, end: float) -> list[tuple[Message, int]]:
+        """The group's messages with ``start <= ts < end``, in order, each with its ``seq``."""
+        rows = self.conn.execute(
+            "SELECT id, ts, body, seq FROM messages WHERE gid = ? AND ts >= ? AND ts < ? "
+            "ORDER BY ts, length(id), id",
+            (self._gid(group), start, end),
+        )
+        return [(_message(group, row[:3]), row[3]) for row in rows]
+
+    def messages_before(self, group: Group, end: float, limit: int) -> list[Message]:
+        """The last ``limit`` messages of the group before ``end``, in order."""
+        rows = self.conn.execute(
+            "SELECT id, ts, body FROM messages WHERE gid = ? AND ts < ? "
+            "ORDER BY ts DESC, length(id) DESC, id DESC LIMIT ?",
+            (self._gid(group), end, limit),
+        ).fetchall()
+        return [_message(group, row) for row in reversed(rows)]
+
+    def messages_by_id(self, group: Group, ids: Iterable[str]) -> dict[str, tuple[Message, int]]:
+        """The group's messages of these ids that exist, each with its ``seq``."""
+        rows = self._by_ids(group, ids, "id, ts, body, seq")
+        return {row[0]: (_message(group, row[:3]), row[3]) for row in rows}
+
+    def times_by_id(self, group: Group, ids: Iterable[str]) -> dict[str, float]:
+        """The times of the group's messages of these ids that exist."""
+        return dict(self._by_ids(group, ids, "id, ts"))
+
+    def _by_ids(self, group: Group, ids: Iterable[str], columns: str) -> Iterator[Any]:
+        gid = self._gid(group)
+        wanted = sorted(set(ids))
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at : at + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self.conn.execute(
+                f"SELECT {columns} FROM messages WHERE gid = ? AND id IN ({marks})", (gid, *chunk)
+            )
+
     def authors(self) -> Iterator[tuple[str, str]]:
         """Every distinct (member id, display name) pair: the names a member went by."""
         rows = self.conn.execute(
@@ -285,7 +371,9 @@ def message_row(m: Message) -> Row:
         m.edited.timestamp() if m.edited else None,
         m.forwarded_from,
     )
-    return m.id, m.timestamp.timestamp(), orjson.dumps(body)
+    said = m.kind is Kind.TEXT or m.kind is Kind.MEDIA
+    flags = (SAID | (LINKED if m.reply_to is not None else 0)) if said else 0
+    return m.id, m.timestamp.timestamp(), orjson.dumps(body), flags
 
 
 def batched(items: Iterable[Row], size: int) -> Iterator[list[Row]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.distill import distill_store, pergroup
+from digest.distill import distill_store, pergroup, weeks
 from digest.model import Group, Kind, Message
 from digest.pages.content import load_content
 from digest.pages.drafts import write_drafts
@@ -92,21 +92,27 @@ def test_cached_and_incremental_distill_equal_a_cold_one(
         store.add_messages(B, thread(B, 1) + thread(B, 10))
         cold = distill(store, None)
         assert distill(store, cache) == cold
-        assert len(list(cache.glob("part-*.pickle"))) == 2
+        assert list(cache.glob("part-*.pickle")) == []  # weeks just distilled: only they are kept
+        assert distill(store, cache) == cold
+        assert len(list(cache.glob("part-*.pickle"))) == 2  # every week from the cache: the groups too
 
-        calls: list[int] = []
-        original = pergroup.distill_part
+        calls: list[str] = []
+        original = pergroup.distill_stored
         monkeypatch.setattr(
-            pergroup, "distill_part", lambda ms, rules: calls.append(len(ms)) or original(ms, rules)
+            pergroup,
+            "distill_stored",
+            lambda store, group, *args: calls.append(group.id) or original(store, group, *args),
         )
         assert distill(store, cache) == cold
         assert calls == []  # nothing new: nothing distilled
 
         store.add_messages(B, thread(B, 20))  # one more day in one group
         warm = distill(store, cache)
-        assert calls == [15]  # only group B is distilled again
+        assert calls == ["2"]  # only group B is distilled again
         assert warm == distill(store, None)
-        assert len(list(cache.glob("part-*.pickle"))) == 2  # the stale part of B is gone
+        assert len(list(cache.glob("part-*.pickle"))) == 1  # the stale part of B is gone
+        assert distill(store, cache) == warm
+        assert len(list(cache.glob("part-*.pickle"))) == 2
 
 
 def test_chats_without_reply_links_get_reconstructed_replies(tmp_path: Path) -> None:
@@ -132,15 +138,16 @@ def test_chats_without_reply_links_get_reconstructed_replies(tmp_path: Path) -> 
     assert [a.message.id for a in qa.answers] == ["2"] and qa.accepted is not None
 
 
-def test_reconstruction_in_windows_covers_every_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pergroup, "RECONSTRUCT_CHUNK", 7)
+def test_reconstruction_in_chunks_covers_every_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(weeks, "RECONSTRUCT_CHUNK", 7)
     chat = [
         Message("whatsapp", "w", str(i), T0 + timedelta(minutes=i), f"name:{i % 3}", str(i % 3), f"text {i}?")
         for i in range(30)
     ]
-    parents = pergroup.reconstructed_replies(chat)
-    assert list(parents) == [m.id for m in chat]
-    assert all(int(parents[m.id]) <= int(m.id) for m in chat)
+    parents = weeks.reconstructed(chat[:5], chat[5:])
+    assert list(parents) == [m.id for m in chat[5:]]
+    assert all(int(parents[m.id]) <= int(m.id) for m in chat[5:])
+    assert int(parents["5"]) < 5 or parents["5"] == "5"  # the context before can be a parent
 
 
 def test_drafts_manifest_skips_untouched_drafts_and_sees_edits(tmp_path: Path) -> None:

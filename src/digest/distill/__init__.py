@@ -21,7 +21,6 @@ from digest.text import slugify
 
 if TYPE_CHECKING:  # the stages (numpy, jieba, whoosh) load when something is distilled, not
     # when a command only needs the settings or the privacy rules
-    from digest.distill.pergroup import Seen
     from digest.distill.resources import Resource
 
 
@@ -72,7 +71,7 @@ def distill_store(
     identities = identity_map(privacy.consent.aliases, (member for member, _name in store.authors()))
     privacy = _consent_follows_identity(privacy, identities)
     guard = prepare(privacy, store.authors())
-    from digest.distill.pergroup import Rules, Seen, cached_step, distill_parts, whole_key
+    from digest.distill.pergroup import MemberTally, Rules, cached_step, distill_parts, whole_key
     from digest.distill.resources import merge_resources
 
     people = people or ProfileRules()
@@ -86,17 +85,14 @@ def distill_store(
     contribs: list[Contribution] = []
     intros: dict[str, Intro] = {}
     resources: list[Resource] = []
-    first_names: dict[str, str] = {}
-    seen: dict[str, Seen] = {}
-    activity: dict[str, dict[date, int]] = {}
-    arrived: dict[str, datetime] = {}
+    tally = MemberTally()
+    first_names = tally.first_names
     for part in parts:
         qas.extend(part.qas)
         unanswered.extend(part.unanswered)
         contribs.extend(part.contributions)
         resources.extend(part.resources)
-        for member, name in part.first_names.items():
-            first_names.setdefault(member, name)
+        tally.fold(part)
         for intro in part.intros:
             member = intro.member_id
             if member in private or member in intros:
@@ -105,18 +101,7 @@ def distill_store(
                 nick = parse_nickname(first_names[member], people.nickname)
                 intro = read_intro(intro.message, people.vocabulary, nick)
             intros[member] = intro
-        for member, entry in part.members.items():
-            if member in seen:
-                seen[member].merge(entry)
-            else:
-                seen[member] = Seen(entry.name, entry.first, entry.last, list(entry.groups), entry.count)
-        for member, weeks in part.activity.items():
-            totals = activity.setdefault(member, {})
-            for monday, count in weeks.items():
-                totals[monday] = totals.get(monday, 0) + count
-        for member, when in part.arrivals.items():
-            if member not in arrived or when < arrived[member]:
-                arrived[member] = when
+    seen, activity, arrived = tally.members, tally.activity, tally.arrivals
     newest = [part.newest for part in parts if part.newest is not None]
     members = sorted(
         (

@@ -199,19 +199,40 @@ def find_intros(
     nicknames: Mapping[str, Nickname],
 ) -> list[Intro]:
     """The first self-introduction of each member, from one group's messages in time order."""
+    messages = list(messages)
     arrived: dict[str, datetime] = {}
-    found: dict[str, Intro] = {}
     for m in messages:
-        if not m.author_id:
+        if m.author_id:
+            arrived.setdefault(m.member_id, m.timestamp)
+    return accept_intros(intro_candidates(messages), arrived, window, vocabulary, nicknames)
+
+
+def intro_candidates(messages: Iterable[Message]) -> dict[str, Message]:
+    """Member -> their first message (in time order) that reads as a self-introduction: a text
+    of their own, not a reply."""
+    found: dict[str, Message] = {}
+    for m in messages:
+        if m.kind is not Kind.TEXT or m.reply_to is not None or not m.author_id:
             continue
-        member = m.member_id
-        arrived.setdefault(member, m.timestamp)
-        if m.kind is not Kind.TEXT or m.reply_to is not None or member in found:
-            continue
-        if m.timestamp - arrived[member] > window or not is_intro_text(m.text):
-            continue
-        found[member] = read_intro(m, vocabulary, nicknames.get(member))
-    return list(found.values())
+        if m.member_id not in found and is_intro_text(m.text):
+            found[m.member_id] = m
+    return found
+
+
+def accept_intros(
+    candidates: Mapping[str, Message],
+    arrived: Mapping[str, datetime],
+    window: timedelta,
+    vocabulary: Sequence[Skill],
+    nicknames: Mapping[str, Nickname],
+) -> list[Intro]:
+    """The intros of the candidates written within ``window`` of their author's arrival (their
+    first message of any kind): a later one is small talk, and so is every one after it."""
+    return [
+        read_intro(m, vocabulary, nicknames.get(member))
+        for member, m in candidates.items()
+        if m.timestamp - arrived[member] <= window
+    ]
 
 
 def read_intro(message: Message, vocabulary: Sequence[Skill], nickname: Nickname | None = None) -> Intro:

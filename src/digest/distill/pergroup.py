@@ -9,11 +9,14 @@ else distillation reads (:class:`Rules`: settings, consent, pseudonyms, joined i
 the code of the distill stage itself), so a rebuild with nothing new distills nothing, and
 one new day of messages distills only the groups that got messages.
 
+Within a group, each week is distilled and cached on its own (:mod:`digest.distill.weeks`), so
+one new day of messages distills the week it falls in, and the earlier weeks whose threads it
+answers, not the group's whole history.
+
 Exports with few or no reply links (WhatsApp, Signal, IRC, ...; see
 :func:`digest.distill.qa.few_reply_links`) get their replies reconstructed, the links they
-have winning (:func:`digest.distill.threads.reconstruct`), in windows of ``RECONSTRUCT_CHUNK`` messages,
-each with the ``WINDOW`` messages before it as context: the ranker only ever looks that far
-back, and a long chat in one call costs more per message than in windows.
+have winning (:func:`digest.distill.threads.reconstruct`), week by week, each week with the
+``WINDOW`` messages before it as context: the ranker only ever looks that far back.
 """
 
 from __future__ import annotations
@@ -27,33 +30,27 @@ import os
 import pickle
 import sqlite3
 import tempfile
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
-from digest.distill.activity import week_of
 from digest.distill.identity import credit
-from digest.distill.intros import Intro, ProfileRules, find_intros
+from digest.distill.intros import Intro, ProfileRules
 from digest.distill.privacy import Guard
-from digest.distill.profiles import parse_nickname
-from digest.distill.qa import distill_group, few_reply_links
-from digest.distill.resources import Resource, Share, find_resources, resource_contributions
-from digest.distill.scoring import contributions
-from digest.distill.threads import WINDOW, reconstruct
+from digest.distill.resources import Resource, Share
+from digest.distill.weeks import Links, MemorySource, WeekPart, chain_keys, distill_weeks
 from digest.memory import collector_paused
-from digest.model import QA, Answer, Attachment, Contribution, Group, Kind, Message, Reaction
-from digest.store import Store
+from digest.model import QA, Answer, Attachment, Contribution, Group, Message, Reaction
+from digest.store import Store, Week
 
-CACHE_VERSION = 1
-RECONSTRUCT_CHUNK = 2000
-"""Messages per reconstruction window (plus ``WINDOW`` messages of context before them)."""
+CACHE_VERSION = 2
+_T = TypeVar("_T")
 PARALLEL_MESSAGES = 200_000
 """Distill in one worker process per core when the groups to distill hold more messages."""
 
@@ -76,6 +73,46 @@ class Seen:
         self.first = min(self.first, other.first)
         self.groups.extend(g for g in other.groups if g not in self.groups)
         self.count += other.count
+
+
+class _MemberFacts(Protocol):
+    @property
+    def first_names(self) -> dict[str, str]: ...
+    @property
+    def members(self) -> dict[str, Seen]: ...
+    @property
+    def activity(self) -> dict[str, dict[date, int]]: ...
+    @property
+    def arrivals(self) -> dict[str, datetime]: ...
+
+
+@dataclass(slots=True)
+class MemberTally:
+    """Members as several parts (weeks of a group, groups of a community) saw them, folded
+    in order: the first name, the merged :class:`Seen`, weekly activity, the first arrival."""
+
+    first_names: dict[str, str] = field(default_factory=dict)
+    members: dict[str, Seen] = field(default_factory=dict)
+    activity: dict[str, dict[date, int]] = field(default_factory=dict)
+    arrivals: dict[str, datetime] = field(default_factory=dict)
+
+    def fold(self, part: _MemberFacts) -> None:
+        for member, name in part.first_names.items():
+            self.first_names.setdefault(member, name)
+        for member, entry in part.members.items():
+            if member in self.members:
+                self.members[member].merge(entry)
+            else:
+                self.members[member] = Seen(
+                    entry.name, entry.first, entry.last, list(entry.groups), entry.count
+                )
+        for member, weeks in part.activity.items():
+            totals = self.activity.setdefault(member, {})
+            for monday, count in weeks.items():
+                totals[monday] = totals.get(monday, 0) + count
+        for member, when in part.arrivals.items():
+            if member not in self.arrivals or when < self.arrivals[member]:
+                self.arrivals[member] = when
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,83 +175,65 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def reconstructed_replies(messages: Sequence[Message]) -> dict[str, str]:
-    """Reply links for a chat without any, reconstructed window by window."""
-    out: dict[str, str] = {}
-    for start in range(0, len(messages), RECONSTRUCT_CHUNK):
-        context = max(0, start - WINDOW)
-        parents = reconstruct(messages[context : start + RECONSTRUCT_CHUNK])
-        for m in messages[start : start + RECONSTRUCT_CHUNK]:
-            out[m.id] = parents[m.id]
-    return out
-
-
 def distill_part(messages: Sequence[Message], rules: Rules) -> GroupPart:
-    """Distill one group's messages (already redacted and credited), in time order."""
-    people = rules.people
-    replies = reconstructed_replies(messages) if few_reply_links(messages) else None
-    result = distill_group(messages, rules.tags, replies)
-    contribs = contributions(result.qas, messages, rules.weights, replies)
-    found = find_resources(messages, result.qas, rules.tags, replies)
-    contribs.extend(resource_contributions(found, rules.weights))
-    first_names: dict[str, str] = {}
-    members: dict[str, Seen] = {}
-    activity: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    arrivals: dict[str, datetime] = {}
-    newest: datetime | None = None
-    for m in messages:
-        if newest is None or m.timestamp > newest:
-            newest = m.timestamp
-        if not m.author_id:
-            continue
-        member = m.member_id
-        first_names.setdefault(member, m.author_name)
-        if m.kind is Kind.SERVICE:
-            continue
-        seen = members.get(member)
-        if seen is None:
-            seen = members[member] = Seen(
-                m.author_name, m.timestamp, m.timestamp, [f"{m.platform}/{m.group_id}"]
-            )
-        elif m.timestamp >= seen.last:
-            seen.last = m.timestamp
-            seen.name = m.author_name or seen.name
-        seen.first = min(seen.first, m.timestamp)
-        if m.kind in (Kind.TEXT, Kind.MEDIA):
-            seen.count += 1
-            activity[member][week_of(m.timestamp)] += 1
-        if member not in arrivals or m.timestamp < arrivals[member]:
-            arrivals[member] = m.timestamp
-    nicknames = {member: parse_nickname(name, people.nickname) for member, name in first_names.items()}
-    intros = find_intros(messages, people.window, people.vocabulary, nicknames)
-    return GroupPart(
-        qas=result.qas,
-        unanswered=result.unanswered,
-        contributions=tuple(contribs),
-        resources=tuple(found),
-        intros=tuple(intros),
-        first_names=first_names,
-        members=members,
-        activity={member: dict(weeks) for member, weeks in activity.items()},
-        arrivals=arrivals,
-        message_count=len(messages),
-        newest=newest,
-    )
+    """Distill one group's messages (already redacted and credited, in time order)."""
+    return distill_weeks(MemorySource(messages), rules, PartCache(None), "")
 
 
-def read_group(store: Store, group: Group, rules: Rules) -> list[Message]:
-    """A group's messages as distillation may see them: redacted, pseudonymised, credited."""
-    guard, identities = rules.guard, rules.identities
-    return [credit(guard.message(m), identities) for m in store.messages(group)]
+class StoreSource:
+    """One group of the store, as distillation may see it: redacted, pseudonymised, credited."""
+
+    def __init__(self, store: Store, group: Group, rules: Rules) -> None:
+        self.store, self.group = store, group
+        self.guard, self.identities = rules.guard, rules.identities
+
+    def _seen(self, m: Message) -> Message:
+        return credit(self.guard.message(m), self.identities)
+
+    def weeks(self) -> list[Week]:
+        return self.store.weeks(self.group)
+
+    def week(self, week: Week) -> list[tuple[Message, int]]:
+        return [
+            (self._seen(m), seq) for m, seq in self.store.messages_between(self.group, week.start, week.end)
+        ]
+
+    def before(self, end: float, limit: int) -> list[Message]:
+        return [self._seen(m) for m in self.store.messages_before(self.group, end, limit)]
+
+    def by_id(self, ids: Iterable[str]) -> dict[str, tuple[Message, int]]:
+        return {i: (self._seen(m), seq) for i, (m, seq) in self.store.messages_by_id(self.group, ids).items()}
+
+    def times(self, ids: Iterable[str]) -> dict[str, float]:
+        return self.store.times_by_id(self.group, ids)
 
 
-def _distill_file(database: str, group: Group, rules: Rules) -> bytes:
+def distill_stored(store: Store, group: Group, rules: Rules, cache: PartCache, rules_key: str) -> GroupPart:
+    """One group of the store, week by week, through ``cache``."""
+    base = f"{store.identity()}\0{group.platform}\0{group.id}\0{rules_key}"
+    return distill_weeks(StoreSource(store, group, rules), rules, cache, base)
+
+
+def pending(store: Store, group: Group, cache: PartCache, rules_key: str) -> int:
+    """About how many of the group's messages are in weeks not distilled yet."""
+    weeks = store.weeks(group)
+    base = f"{store.identity()}\0{group.platform}\0{group.id}\0{rules_key}"
+    chains = chain_keys(weeks, base)
+    return sum(w.count for w in weeks if not cache.has(f"links-{chains[w.number]}"))
+
+
+def _distill_file(
+    database: str, group: Group, rules: Rules, folder: Path | None
+) -> tuple[bytes, set[str], int]:
     """One group in a worker process, with its own read-only connection to the store; the part
-    comes back pickled as the cache keeps it (quick to load)."""
+    comes back pickled as the cache keeps it (quick to load), with the names of the cache
+    entries it used and how many of them it wrote."""
     conn = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
+    cache = PartCache(folder)
     try:
         with collector_paused():
-            return PartCache.dumps(distill_part(read_group(Store(conn), group, rules), rules))
+            part = distill_stored(Store(conn), group, rules, cache, rules.key())
+            return PartCache.dumps(part), cache.used, cache.saved
     finally:
         conn.close()
 
@@ -225,13 +244,14 @@ class PartCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        self.saved = 0  # entries written
 
     def key(self, store: Store, group: Group, rules_key: str) -> str:
         token = f"{store.revision(group)}\0{group.platform}\0{group.id}\0{group.title}\0{rules_key}"
         return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
     @staticmethod
-    def dumps(part: GroupPart) -> bytes:
+    def dumps(part: object) -> bytes:
         """The part as a pickle whose records are rebuilt by their constructors (much faster to
         load than the generic state of frozen dataclasses)."""
         buffer = io.BytesIO()
@@ -241,35 +261,49 @@ class PartCache:
         return buffer.getvalue()
 
     def get(self, key: str) -> GroupPart | None:
-        self.used.add(key)
+        return self.load(f"part-{key}", GroupPart)
+
+    def put(self, key: str, part: GroupPart, pickled: bytes | None = None) -> None:
+        self.save(f"part-{key}", part, pickled)
+
+    def has(self, name: str) -> bool:
+        return self.folder is not None and (self.folder / f"{name}.pickle").is_file()
+
+    def load(self, name: str, kind: type[_T]) -> _T | None:
+        """The entry ``name`` if it is cached and of type ``kind``."""
+        self.used.add(name)
         if self.folder is None:
             return None
         try:
-            part = pickle.loads((self.folder / f"part-{key}.pickle").read_bytes())
+            found = pickle.loads((self.folder / f"{name}.pickle").read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
             return None
-        return part if isinstance(part, GroupPart) else None
+        return found if isinstance(found, kind) else None
 
-    def put(self, key: str, part: GroupPart, pickled: bytes | None = None) -> None:
+    def save(self, name: str, entry: object, pickled: bytes | None = None) -> None:
+        """Keep ``entry`` as ``name`` (written whole or not at all)."""
+        self.used.add(name)
+        self.saved += 1
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".part.", dir=self.folder)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(pickled if pickled is not None else self.dumps(part))
-            os.replace(tmp, self.folder / f"part-{key}.pickle")
+                fh.write(pickled if pickled is not None else self.dumps(entry))
+            os.replace(tmp, self.folder / f"{name}.pickle")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
     def prune(self) -> None:
-        """Forget the parts this run did not use (older revisions, other settings)."""
+        """Forget the entries this run did not use (older revisions, other settings)."""
         if self.folder is None or not self.folder.is_dir():
             return
-        for path in self.folder.glob("part-*.pickle"):
-            if path.stem.removeprefix("part-") not in self.used:
-                path.unlink(missing_ok=True)
+        for prefix in ("part", "links", "week"):
+            for path in self.folder.glob(f"{prefix}-*.pickle"):
+                if path.stem not in self.used:
+                    path.unlink(missing_ok=True)
 
 
 def distill_parts(
@@ -278,7 +312,9 @@ def distill_parts(
     """Every group's part, from the cache where the group did not change, else distilled.
 
     ``groups`` pairs each group as stored with the group as published (title redacted).
-    Large amounts of work go to one worker process per core, a group each.
+    Large amounts of work go to one worker process per core, a group each. A group's merged
+    part is cached only once all of its weeks came from the cache: a group that gets messages
+    every day would write its whole part every day for nothing.
     """
     parts = PartCache(cache)
     rules_key = rules.key()
@@ -295,20 +331,28 @@ def distill_parts(
             found[index] = part
     database = _database(store)
     workers = min(os.cpu_count() or 1, len(todo))
-    size = sum(store.count(raw) for _index, raw, _key in todo) if workers > 1 and database else 0
+    size = (
+        sum(pending(store, raw, parts, rules_key) for _i, raw, _k in todo) if workers > 1 and database else 0
+    )
     if size > PARALLEL_MESSAGES:
         context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {index: pool.submit(_distill_file, database, raw, rules) for index, raw, _key in todo}
+            futures = {
+                index: pool.submit(_distill_file, database, raw, rules, cache) for index, raw, _key in todo
+            }
             for index, _raw, key in todo:
-                pickled = futures.pop(index).result()  # a finished future keeps its result: let go
+                pickled, used, saved = futures.pop(index).result()  # a finished future keeps its result
+                parts.used |= used
                 found[index] = pickle.loads(pickled)
-                parts.put(key, found[index], pickled)
+                if not saved:
+                    parts.put(key, found[index], pickled)
                 del pickled
     else:
         for index, raw, key in todo:
-            found[index] = distill_part(read_group(store, raw, rules), rules)
-            parts.put(key, found[index])
+            saved = parts.saved
+            found[index] = distill_stored(store, raw, rules, parts, rules_key)
+            if parts.saved == saved:
+                parts.put(key, found[index])
     parts.prune()
     return [replace(found[index], key=key) for index, key in enumerate(keys)]
 
@@ -358,6 +402,8 @@ _RECORDS: tuple[type, ...] = (
     Intro,
     Resource,
     Share,
+    Links,
+    WeekPart,
 )
 
 

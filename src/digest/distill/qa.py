@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -87,11 +87,15 @@ def distill_group(
     messages: Sequence[Message],
     tags: Mapping[str, Sequence[str]] | None = None,
     replies: Mapping[str, str] | None = None,
+    roots: Container[str] | None = None,
+    known: Iterable[str] = (),
 ) -> GroupQA:
     """Q&A of one group's messages (in time order).
 
     ``replies`` may add reconstructed reply links (message id -> parent id) for messages the
-    export left without one; an explicit ``reply_to`` always wins.
+    export left without one; an explicit ``reply_to`` always wins. With ``roots``, only Q&A
+    whose question is one of those messages are made (the others are there as their threads
+    and parents); ``known`` are the names (case-folded) that spoke before the first message.
     """
     by_id = {m.id: m for m in messages}
     parent: dict[str, str] = {}
@@ -106,11 +110,13 @@ def distill_group(
 
     qas: list[QA] = []
     unanswered: list[Message] = []
-    authors: set[str] = set()  # names seen so far, for "nick: ..." lines
+    authors: set[str] = set(known)  # names seen so far, for "nick: ..." lines
     for root in messages:
         addressed = replies is not None and _addresses(root.text, authors)
         if root.author_name:
             authors.add(root.author_name.casefold())
+        if roots is not None and root.id not in roots:
+            continue
         if not is_content(root) or _is_rooted(root, parent, by_id) or addressed:
             continue  # "nick: ..." in a chat without reply links answers nick: a reply, not a question
         verdict = judge_question(root.text)

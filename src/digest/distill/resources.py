@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from digest.distill.qa import match_tags
@@ -150,54 +150,80 @@ def find_resources(
 ) -> list[Resource]:
     """Every resource shared in one group's messages (in time order), oldest first; a thanks
     replying to a share (by its link, or one ``replies`` reconstructed) counts as a use."""
-    in_qa: dict[str, QA] = {}
+    return resources_from(shares_in(messages, thanks_by_target(messages, replies)), in_qas(qas), tags)
+
+
+def in_qas(qas: Iterable[QA]) -> dict[str, QA]:
+    """Message id -> the first Q&A (in order) it is part of."""
+    found: dict[str, QA] = {}
     for qa in qas:
         for mid in qa.source_ids:
-            in_qa.setdefault(mid, qa)
+            found.setdefault(mid, qa)
+    return found
+
+
+def thanks_by_target(messages: Iterable[Message], replies: Mapping[str, str] | None) -> dict[str, set[str]]:
+    """Message id -> the members who thanked it (by replying to it)."""
     thanked_by: dict[str, set[str]] = defaultdict(set)
     for m in messages:
         parent = reply_of(m, replies)
         if parent is not None and m.author_id and is_thanks(m.text):
             thanked_by[parent].add(m.member_id)
-    found: dict[str, list[tuple[Message, str]]] = defaultdict(list)
+    return thanked_by
+
+
+def shares_in(messages: Iterable[Message], thanked_by: Mapping[str, set[str]]) -> dict[str, list[Share]]:
+    """Normalised URL -> its shares among ``messages`` (in time order), not yet placed in a Q&A."""
+    found: dict[str, list[Share]] = defaultdict(list)
     for m in messages:
         if m.kind is not Kind.TEXT or not m.author_id:
             continue
         seen: set[str] = set()
         for raw in links_in(m.text):
             url = normalise_url(raw)
-            if url is not None and url not in seen:
-                seen.add(url)
-                found[url].append((m, raw))
-    resources: list[Resource] = []
-    for url, shared in found.items():
-        shares = []
-        for m, raw in shared:
+            if url is None or url in seen:
+                continue
+            seen.add(url)
             reactors = {a for r in m.reactions for a in r.author_ids} - {m.author_id}
             anonymous = sum(max(r.count - len(r.author_ids), 0) for r in m.reactions)
             direct = {member_key(m.platform, a) for a in reactors} | thanked_by.get(m.id, set())
             direct.discard(m.member_id)
-            thread = in_qa.get(m.id)
-            qa_id = thread.id if thread is not None else None
-            shares.append(Share(m.member_id, m, raw, tuple(sorted(direct)), len(reactors) + anonymous, qa_id))
-        # A link inside a Q&A takes its tags; a link shared on its own, those its message names.
+            found[url].append(Share(m.member_id, m, raw, tuple(sorted(direct)), len(reactors) + anonymous))
+    return found
+
+
+def resources_from(
+    found: Mapping[str, Sequence[Share]], in_qa: Mapping[str, QA], tags: Mapping[str, Sequence[str]]
+) -> list[Resource]:
+    """The resources of one group's shares (URL -> shares, oldest first), each share placed in
+    the Q&A its message is part of, oldest first."""
+    resources: list[Resource] = []
+    for url, shares in found.items():
         threads = [in_qa[s.message.id] for s in shares if s.message.id in in_qa]
-        alone = " ".join(s.message.text for s in shares if s.qa_id is None)
+        # A link inside a Q&A takes its tags; a link shared on its own, those its message names.
+        alone = " ".join(s.message.text for s in shares if s.message.id not in in_qa)
         found_tags = [*(t for q in threads for t in q.tags), *(match_tags(alone, tags) if alone else ())]
-        resources.append(_in_order(url, shares, found_tags))
+        resources.append(_in_order(url, shares, found_tags, in_qa))
     return sorted(resources, key=lambda r: (r.first.message.timestamp, r.url))
 
 
-def _in_order(url: str, shares: Sequence[Share], tags: Iterable[str]) -> Resource:
-    """The resource of ``shares`` (oldest first), each told its place and whether another member
-    shared it again later."""
+def _in_order(
+    url: str, shares: Sequence[Share], tags: Iterable[str], in_qa: Mapping[str, QA] | None = None
+) -> Resource:
+    """The resource of ``shares`` (oldest first), each told its place, whether another member
+    shared it again later, and (with ``in_qa``) the Q&A its message is part of."""
     last_shared = {share.member_id: order for order, share in enumerate(shares)}
     latest = sorted(last_shared.items(), key=lambda item: item[1])[-2:]  # the last two sharers
-    ordered = tuple(
-        replace(s, order=order, again=any(m != s.member_id and last > order for m, last in latest))
-        for order, s in enumerate(shares)
+    ordered = []
+    for order, s in enumerate(shares):
+        again = any(m != s.member_id and last > order for m, last in latest)
+        qa_id = s.qa_id
+        if in_qa is not None and (thread := in_qa.get(s.message.id)) is not None:
+            qa_id = thread.id
+        ordered.append(Share(s.member_id, s.message, s.url, s.direct, s.reactions, qa_id, order, again))
+    return Resource(
+        url, urlsplit(url).hostname or "", tuple(ordered), tuple(dict.fromkeys(tags)), last_shared
     )
-    return Resource(url, urlsplit(url).hostname or "", ordered, tuple(dict.fromkeys(tags)), last_shared)
 
 
 def merge_resources(resources: Iterable[Resource]) -> list[Resource]:

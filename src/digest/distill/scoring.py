@@ -33,6 +33,13 @@ def contributions(
     A thanks counts for the message it replies to: its explicit reply link, or else the one
     ``replies`` reconstructed (message id -> parent id) for a chat without links.
     """
+    by_id = {(m.group_id, m.id): m for m in messages}
+    out = qa_contributions(qas, weights) + thanks_contributions(messages, by_id, weights, replies)
+    return sorted(out, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))
+
+
+def qa_contributions(qas: Iterable[QA], weights: Mapping[str, int]) -> list[Contribution]:
+    """Answers (once per member per Q&A), accepted answers, reactions to answers, answered questions."""
     out: list[Contribution] = []
     for qa in qas:
         credited: set[str] = set()
@@ -49,7 +56,18 @@ def contributions(
         if qa.accepted is not None:
             q = qa.question
             out.append(_c(q.member_id, "question_answered", weights, q.timestamp, qa.id))
-    by_id = {(m.group_id, m.id): m for m in messages}
+    return out
+
+
+def thanks_contributions(
+    messages: Iterable[Message],
+    by_id: Mapping[tuple[str, str], Message],
+    weights: Mapping[str, int],
+    replies: Mapping[str, str] | None = None,
+) -> list[Contribution]:
+    """``thanks_received`` for the author of each message one of ``messages`` thanks
+    (looked up in ``by_id``, by group and message id)."""
+    out: list[Contribution] = []
     for m in messages:
         parent = reply_of(m, replies)
         if parent is None or not is_thanks(m.text):
@@ -58,7 +76,7 @@ def contributions(
         if target is not None and target.author_id != m.author_id and target.author_id:
             key = target.member_id
             out.append(_c(key, "thanks_received", weights, m.timestamp, f"{m.group_id}/{m.id}"))
-    return sorted(out, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))
+    return out
 
 
 def reply_of(message: Message, replies: Mapping[str, str] | None) -> str | None:

@@ -1,0 +1,419 @@
+"""One group's distillation, week by week, each week cached: a new day redistills its own week.
+
+A week (Monday to Monday, UTC) is distilled in two passes, oldest week first:
+
+1. **Links** (:class:`Links`): whom each of its messages replies to (the export's link, or a
+   reconstructed one in a chat without links, with the ``WINDOW`` messages before the week as
+   context), which earlier weeks each message's thread reaches back to, and the names that
+   spoke. Its key chains the week's content with every earlier week's, so it holds as long as
+   nothing up to the week changed.
+2. **The week's part** (:class:`WeekPart`): the Q&A whose question is in the week, with their
+   threads wherever they go on (the later messages that reach back into the week), the
+   parents its messages reply to, and what its own messages contribute (thanks, shares,
+   intro candidates, member activity). Its key adds the later messages that reach back, so
+   an answer posted today to last month's question redistills last month's week, and only it.
+
+:func:`merge_weeks` then folds the weeks into the group's :class:`GroupPart` where a group-wide
+view is needed: resources (a share's Q&A, a link shared again), introductions (within a window
+of the member's arrival, read with their first nickname), resource points.
+
+A reply to a message of a *later* week (clock skew, broken exports) cannot be followed week by
+week: such a group is distilled as one span.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
+
+from digest.distill.activity import week_of
+from digest.distill.intros import Intro, accept_intros, intro_candidates
+from digest.distill.profiles import parse_nickname
+from digest.distill.qa import FEW_LINKS, distill_group
+from digest.distill.resources import (
+    Share,
+    in_qas,
+    resource_contributions,
+    resources_from,
+    shares_in,
+    thanks_by_target,
+)
+from digest.distill.scoring import qa_contributions, thanks_contributions
+from digest.distill.threads import WINDOW, reconstruct
+from digest.model import QA, Contribution, Kind, Message
+from digest.store import Week, week_number
+
+if TYPE_CHECKING:
+    from digest.distill.pergroup import GroupPart, PartCache, Rules, Seen
+
+RECONSTRUCT_CHUNK = 2000
+"""Messages per reconstruction call (plus ``WINDOW`` messages of context before them)."""
+
+Dated = tuple[Message, int]
+"""A message with the store revision that last changed it."""
+
+
+class Source(Protocol):
+    """One group's messages as distillation may see them (redacted, credited), by week."""
+
+    def weeks(self) -> list[Week]: ...
+
+    def week(self, week: Week) -> list[Dated]: ...
+
+    def before(self, end: float, limit: int) -> list[Message]: ...
+
+    def by_id(self, ids: Iterable[str]) -> dict[str, Dated]: ...
+
+    def times(self, ids: Iterable[str]) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What one week tells the weeks after it."""
+
+    names: frozenset[str]  # case-folded names its messages were posted under
+    parents: dict[str, str]  # message -> the message (of the group) it replies to
+    reach: dict[str, tuple[int, ...]]  # message -> the earlier weeks holding its ancestors
+    seqs: dict[str, int]  # the revision of each message in ``reach``
+    forward: bool  # a message replies to one of a later week
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPart:
+    """What one week contributes to its group; see :class:`~digest.distill.pergroup.GroupPart`."""
+
+    qas: tuple[QA, ...]
+    unanswered: tuple[Message, ...]
+    contributions: tuple[Contribution, ...]  # Q&A and thanks (resource points are group-wide)
+    shares: dict[str, list[Share]]  # normalised URL -> shares, not yet placed in a Q&A
+    intros: tuple[Intro, ...]  # members' first introductions (the first of theirs in the group)
+    introduced: frozenset[str]  # members with a message reading as an introduction
+    first_names: dict[str, str]
+    members: dict[str, Seen]
+    activity: dict[str, dict[date, int]]
+    arrivals: dict[str, datetime]  # member -> first join or message (no service lines)
+    first_seen: dict[str, datetime]  # member -> first line of any kind (what intros count from)
+    message_count: int
+    newest: datetime | None
+
+
+@dataclass(slots=True)
+class _Earlier:
+    """What the weeks before a week saw: all a week's part reads of them."""
+
+    names: set[str] = field(default_factory=set)  # case-folded names that spoke
+    first_names: dict[str, str] = field(default_factory=dict)
+    first_seen: dict[str, datetime] = field(default_factory=dict)
+    introduced: set[str] = field(default_factory=set)
+
+    def add(self, links: Links, part: WeekPart) -> None:
+        self.names |= links.names
+        for member, name in part.first_names.items():
+            self.first_names.setdefault(member, name)
+        for member, when in part.first_seen.items():
+            self.first_seen.setdefault(member, when)
+        self.introduced |= part.introduced
+
+
+def few_links(weeks: Sequence[Week]) -> bool:
+    """:func:`digest.distill.qa.few_reply_links`, from the store's counts."""
+    said = sum(w.said for w in weeks)
+    return sum(w.linked for w in weeks) < max(1.0, FEW_LINKS * said)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def chain_keys(weeks: Sequence[Week], base: str) -> dict[int, str]:
+    """Week -> a digest of its content and of every earlier week's (and of ``base``)."""
+    chain = _digest(base, few_links(weeks))
+    out: dict[int, str] = {}
+    for week in weeks:
+        chain = out[week.number] = _digest(chain, week.number, week.count, week.seq)
+    return out
+
+
+def distill_weeks(source: Source, rules: Rules, cache: PartCache, base: str) -> GroupPart:
+    """The group's part, week by week; ``base`` keys everything the weeks read besides their
+    messages (the group, the store, the rules)."""
+    weeks = source.weeks()
+    mode = few_links(weeks)
+    chains = chain_keys(weeks, base)
+    read: dict[str, Dated] = {}  # messages read in this run, by id
+    read_weeks: dict[int, list[Dated]] = {}
+
+    def own(week: Week) -> list[Dated]:
+        if week.number not in read_weeks:
+            read_weeks[week.number] = source.week(week)
+            read.update((m.id, (m, seq)) for m, seq in read_weeks[week.number])
+        return read_weeks[week.number]
+
+    links: dict[int, Links] = {}
+    for week in weeks:
+        key = f"links-{chains[week.number]}"
+        found = cache.load(key, Links)
+        if found is None:
+            found = _links(week, own(week), source, mode, links)
+            cache.save(key, found)
+        if found.forward:
+            return distill_span(source, rules)
+        links[week.number] = found
+
+    reaching: dict[int, list[tuple[str, int, str]]] = defaultdict(list)  # week -> later messages
+    for week_links in links.values():
+        for mid, back in week_links.reach.items():
+            for number in back:
+                reaching[number].append((mid, week_links.seqs[mid], week_links.parents[mid]))
+    earlier = _Earlier()
+    parts: list[WeekPart] = []
+    for week in weeks:
+        later = sorted(reaching.get(week.number, ()))
+        key = f"week-{_digest(chains[week.number], later)}"
+        part = cache.load(key, WeekPart)
+        if part is None:
+            part = _week_part(week, own(week), later, source, rules, mode, links, earlier, read)
+            cache.save(key, part)
+        parts.append(part)
+        earlier.add(links[week.number], part)
+    return merge_weeks(parts, rules)
+
+
+def _links(week: Week, dated: list[Dated], source: Source, mode: bool, earlier: Mapping[int, Links]) -> Links:
+    messages = [m for m, _seq in dated]
+    ids = {m.id for m in messages}
+    rebuilt = reconstructed(source.before(week.start, WINDOW), messages) if mode else {}
+    targets: dict[str, str] = {}
+    for m in messages:
+        target = m.reply_to or rebuilt.get(m.id)
+        if target and target != m.id:
+            targets[m.id] = target
+    times = source.times(t for t in targets.values() if t not in ids)
+    parents = {mid: t for mid, t in targets.items() if t in ids or t in times}
+    reach: dict[str, tuple[int, ...]] = {}
+    forward = False
+
+    def back(mid: str, path: set[str]) -> tuple[int, ...]:
+        nonlocal forward
+        if mid in reach:
+            return reach[mid]
+        parent = parents.get(mid)
+        if parent is None or parent in path:
+            return ()
+        if parent in ids:
+            found = back(parent, path | {mid})
+        else:
+            number = week_number(times[parent])
+            if number > week.number:
+                forward = True
+                return ()
+            found = tuple(sorted({number, *earlier[number].reach.get(parent, ())}))
+        if found:
+            reach[mid] = found
+        return found
+
+    for m in messages:
+        back(m.id, set())
+    seqs = {m.id: seq for m, seq in dated}
+    return Links(
+        names=frozenset(m.author_name.casefold() for m in messages if m.author_name),
+        parents=parents,
+        reach=reach,
+        seqs={mid: seqs[mid] for mid in reach},
+        forward=forward,
+    )
+
+
+def reconstructed(context: Sequence[Message], messages: Sequence[Message]) -> dict[str, str]:
+    """Reconstructed reply links of ``messages``, chunk by chunk, each chunk with the
+    ``WINDOW`` messages before it as context."""
+    chat = [*context, *messages]
+    out: dict[str, str] = {}
+    for start in range(len(context), len(chat), RECONSTRUCT_CHUNK):
+        parents = reconstruct(chat[max(0, start - WINDOW) : start + RECONSTRUCT_CHUNK])
+        for m in chat[start : start + RECONSTRUCT_CHUNK]:
+            out[m.id] = parents[m.id]
+    return out
+
+
+def _week_part(
+    week: Week,
+    dated: list[Dated],
+    later: list[tuple[str, int, str]],
+    source: Source,
+    rules: Rules,
+    mode: bool,
+    links: Mapping[int, Links],
+    earlier: _Earlier,
+    read: dict[str, Dated],
+) -> WeekPart:
+    from digest.distill.pergroup import Seen
+
+    messages = [m for m, _seq in dated]
+    ids = {m.id for m in messages}
+    week_links = links[week.number]
+    wanted = {mid for mid, _seq, _parent in later}
+    wanted |= {p for mid, p in week_links.parents.items() if p not in ids}  # parents in earlier weeks
+    missing = [mid for mid in wanted if mid not in read]
+    read.update(source.by_id(missing))
+    context = [read[mid][0] for mid in wanted if mid in read]
+    replies: dict[str, str] | None = None
+    if mode:
+        replies = dict(week_links.parents)
+        replies.update((mid, parent) for mid, _seq, parent in later)
+    chat = sorted([*messages, *context], key=lambda m: (m.timestamp, len(m.id), m.id))
+    result = distill_group(chat, rules.tags, replies, roots=ids, known=earlier.names)
+    by_id = {(m.group_id, m.id): m for m in chat}
+    contribs = qa_contributions(result.qas, rules.weights)
+    contribs += thanks_contributions(messages, by_id, rules.weights, replies)
+    first_names: dict[str, str] = {}
+    members: dict[str, Seen] = {}
+    activity: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    arrivals: dict[str, datetime] = {}
+    first_seen: dict[str, datetime] = {}
+    for m in messages:
+        if not m.author_id:
+            continue
+        member = m.member_id
+        first_names.setdefault(member, m.author_name)
+        first_seen.setdefault(member, m.timestamp)
+        if m.kind is Kind.SERVICE:
+            continue
+        seen = members.get(member)
+        if seen is None:
+            seen = members[member] = Seen(
+                m.author_name, m.timestamp, m.timestamp, [f"{m.platform}/{m.group_id}"]
+            )
+        elif m.timestamp >= seen.last:
+            seen.last = m.timestamp
+            seen.name = m.author_name or seen.name
+        seen.first = min(seen.first, m.timestamp)
+        if m.kind in (Kind.TEXT, Kind.MEDIA):
+            seen.count += 1
+            activity[member][week_of(m.timestamp)] += 1
+        if member not in arrivals or m.timestamp < arrivals[member]:
+            arrivals[member] = m.timestamp
+    people = rules.people
+    fresh = {m: c for m, c in intro_candidates(messages).items() if m not in earlier.introduced}
+    arrived = {m: earlier.first_seen.get(m, first_seen[m]) for m in fresh}
+    named = {m: earlier.first_names.get(m, first_names[m]) for m in fresh}
+    nicknames = {m: parse_nickname(name, people.nickname) for m, name in named.items()}
+    return WeekPart(
+        qas=result.qas,
+        unanswered=result.unanswered,
+        contributions=tuple(contribs),
+        shares=dict(shares_in(messages, thanks_by_target(chat, replies))),
+        intros=tuple(accept_intros(fresh, arrived, people.window, people.vocabulary, nicknames)),
+        introduced=frozenset(fresh),
+        first_names=first_names,
+        members=members,
+        activity={member: dict(weeks) for member, weeks in activity.items()},
+        arrivals=arrivals,
+        first_seen=first_seen,
+        message_count=len(messages),
+        newest=max((m.timestamp for m in messages), default=None),
+    )
+
+
+def merge_weeks(parts: Sequence[WeekPart], rules: Rules) -> GroupPart:
+    """The group's part from its weeks' parts, oldest first."""
+    from digest.distill.pergroup import GroupPart, MemberTally
+
+    qas = [qa for part in parts for qa in part.qas]
+    contribs = [c for part in parts for c in part.contributions]
+    tally = MemberTally()
+    shares: dict[str, list[Share]] = defaultdict(list)
+    for part in parts:
+        tally.fold(part)
+        for url, found in part.shares.items():
+            shares[url].extend(found)
+    resources = resources_from(shares, in_qas(qas), rules.tags)
+    contribs.extend(resource_contributions(resources, rules.weights))
+    newest = [part.newest for part in parts if part.newest is not None]
+    return GroupPart(
+        qas=tuple(qas),
+        unanswered=tuple(m for part in parts for m in part.unanswered),
+        contributions=tuple(contribs),
+        resources=tuple(resources),
+        intros=tuple(intro for part in parts for intro in part.intros),
+        first_names=tally.first_names,
+        members=tally.members,
+        activity=tally.activity,
+        arrivals=tally.arrivals,
+        message_count=sum(part.message_count for part in parts),
+        newest=max(newest, default=None),
+    )
+
+
+def distill_span(source: Source, rules: Rules) -> GroupPart:
+    """The whole group as one span, without any cache: how a chat where a message replies to
+    one of a later week is distilled, and what week by week must equal (tests)."""
+    weeks = source.weeks()
+    if not weeks:
+        return merge_weeks([], rules)
+    span = Week(weeks[0].number, sum(w.count for w in weeks), max(w.seq for w in weeks), 0, 0)
+    whole = _Whole(source, weeks, span)
+    dated = whole.week(span)
+    mode = few_links(weeks)
+    links = {span.number: _links(span, dated, whole, mode, {})}
+    read = {m.id: (m, seq) for m, seq in dated}
+    return merge_weeks([_week_part(span, dated, [], whole, rules, mode, links, _Earlier(), read)], rules)
+
+
+class _Whole:
+    """A source that shows every week of another as one span."""
+
+    def __init__(self, source: Source, weeks: Sequence[Week], span: Week) -> None:
+        self.source, self.all, self.span = source, weeks, span
+
+    def weeks(self) -> list[Week]:
+        return [self.span]
+
+    def week(self, week: Week) -> list[Dated]:
+        return [dated for w in self.all for dated in self.source.week(w)]
+
+    def before(self, end: float, limit: int) -> list[Message]:
+        return []
+
+    def by_id(self, ids: Iterable[str]) -> dict[str, Dated]:
+        return self.source.by_id(ids)
+
+    def times(self, ids: Iterable[str]) -> dict[str, float]:
+        return self.source.times(ids)
+
+
+class MemorySource:
+    """A source over messages already in memory (in time order): what tests and one-off
+    distillations read."""
+
+    def __init__(self, messages: Sequence[Message]) -> None:
+        self.by_week: dict[int, list[Message]] = defaultdict(list)
+        for m in messages:
+            self.by_week[week_number(m.timestamp.timestamp())].append(m)
+        self.ids = {m.id: m for m in messages}
+
+    def weeks(self) -> list[Week]:
+        out = []
+        for number in sorted(self.by_week):
+            found = self.by_week[number]
+            said = [m for m in found if m.kind in (Kind.TEXT, Kind.MEDIA)]
+            linked = sum(1 for m in said if m.reply_to is not None)
+            out.append(Week(number, len(found), 0, len(said), linked))
+        return out
+
+    def week(self, week: Week) -> list[Dated]:
+        return [(m, 0) for m in self.by_week.get(week.number, ())]
+
+    def before(self, end: float, limit: int) -> list[Message]:
+        earlier = [m for n in sorted(self.by_week) if n < week_number(end) for m in self.by_week[n]]
+        return earlier[-limit:]
+
+    def by_id(self, ids: Iterable[str]) -> dict[str, Dated]:
+        return {i: (self.ids[i], 0) for i in ids if i in self.ids}
+
+    def times(self, ids: Iterable[str]) -> dict[str, float]:
+        return {i: self.ids[i].timestamp.timestamp() for i in ids if i in self.ids}

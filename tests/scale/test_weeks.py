@@ -1,0 +1,211 @@
+"""Week-by-week distillation: cached weeks, and only the weeks a change reaches, give exactly
+what distilling the whole group at once gives."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from digest.distill import Knowledge, distill_store, pergroup, weeks
+from digest.model import Group, Kind, Message, Reaction
+from digest.store import Store, open_store
+
+T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)  # a Monday
+TAGS = {"pandas": ["merge", "dataframe"], "git": ["rebase", "conflict"]}
+WEIGHTS = {
+    "answer": 2,
+    "accepted_answer": 5,
+    "thanks_received": 1,
+    "question_answered": 1,
+    "resource_shared": 3,
+}
+G = Group("telegram", "g", "Group")
+NAMES = ["wang", "ana", "kim", "li", "sam", "mei"]
+LINES = [
+    "How do I merge two dataframes in pandas?",
+    "Why does git rebase keep stopping on a conflict?",
+    "Use pd.merge(a, b, on='id'), see https://pandas.pydata.org/docs/",
+    "Run git status, fix the file, then git rebase --continue",
+    "thanks, that works!",
+    "Hi all, I'm {name} from Berlin, a data engineer, happy to help with pandas.",
+    "lol",
+    "anyone here?",
+    "Read https://git-scm.com/book first, it explains rebase well",
+    "still broken for me",
+]
+
+
+def chat(seed: int, count: int, links: bool, start: int = 0, days: float = 40.0) -> Iterator[Message]:
+    """Messages spread over ``days`` days, replying near and far (into earlier weeks too)."""
+    rng = random.Random(seed)
+    step = timedelta(days=days) / count
+    for i in range(start, start + count):
+        who = rng.choice(NAMES)
+        text = rng.choice(LINES).format(name=who)
+        reply = None
+        if links and i > 0 and rng.random() < 0.6:
+            back = rng.choice([1, 2, 3, 5, 40, 200])  # now and then a reply weeks later
+            reply = str(max(0, i - back))
+        reactions = (Reaction("👍", 1, (rng.choice(NAMES),)),) if rng.random() < 0.1 else ()
+        kind = Kind.JOIN if rng.random() < 0.03 else Kind.TEXT
+        yield Message(
+            G.platform,
+            G.id,
+            str(i),
+            T0 + step * i,
+            who,
+            f"Berlin-dev-{who}",
+            text,
+            kind=kind,
+            reply_to=reply,
+            reactions=reactions,
+        )
+
+
+def distill(store: Store, cache: Path | None) -> Knowledge:
+    return distill_store(store, TAGS, WEIGHTS, cache=cache)
+
+
+def whole(store: Store) -> Knowledge:
+    """The group distilled as one span (no weeks, no cache)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            pergroup,
+            "distill_stored",
+            lambda store, group, rules, *_: weeks.distill_span(
+                pergroup.StoreSource(store, group, rules), rules
+            ),
+        )
+        return distill(store, None)
+
+
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The weeks whose part is distilled from here on."""
+    calls: list[int] = []
+    original = weeks._week_part
+    monkeypatch.setattr(weeks, "_week_part", lambda week, *a: calls.append(week.number) or original(week, *a))
+    return calls
+
+
+def test_week_by_week_equals_the_whole_group_at_once(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(G, chat(1, 600, links=True))
+        assert len(store.weeks(G)) >= 6
+        by_weeks = distill(store, None)
+        assert by_weeks == whole(store)
+        assert by_weeks.qas and by_weeks.resources and by_weeks.intros  # the chat has all of them
+        crossing = [
+            qa
+            for qa in by_weeks.qas
+            if any(
+                weeks.week_number(a.message.timestamp.timestamp())
+                != weeks.week_number(qa.question.timestamp.timestamp())
+                for a in qa.answers
+            )
+        ]
+        assert crossing  # some answers came in a later week than their question
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["reply links", "reconstructed"])
+def test_a_new_day_redistills_the_weeks_it_reaches_and_equals_a_cold_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    cache = tmp_path / "distill"
+    with open_store(tmp_path / "s.sqlite") as store:
+        history = list(chat(2, 800, links, days=80))
+        store.add_messages(G, history)
+        assert distill(store, cache) == distill(store, None)
+        total = len(store.weeks(G))
+        calls = counted(monkeypatch)
+
+        last = history[-1].timestamp
+        day = [
+            Message(
+                G.platform,
+                G.id,
+                f"n{i}",
+                last + timedelta(hours=1 + i),
+                "ana",
+                "Berlin-dev-ana",
+                "Use pd.merge(a, b, on='id')" if i else "How do I merge dataframes in pandas?",
+                reply_to=(f"n{i - 1}" if i else None) if links else None,
+            )
+            for i in range(4)
+        ]
+        store.add_messages(G, day)
+        warm, reached = distill(store, cache), set(calls)
+        assert warm == distill(store, None)
+        assert total >= 11
+        assert 1 <= len(reached) <= 3  # the day's week, and those its replies reach back to
+
+        calls.clear()
+        old = history[10]  # an answer today to a question weeks ago reaches back to its week
+        late = Message(
+            G.platform,
+            G.id,
+            "late",
+            last + timedelta(hours=9),
+            "sam",
+            "Berlin-dev-sam",
+            "thanks, that works!",
+            reply_to=old.id if links else None,
+        )
+        store.add_messages(G, [late])
+        warm, reached = distill(store, cache), set(calls)
+        assert warm == distill(store, None)
+        if links:
+            assert weeks.week_number(old.timestamp.timestamp()) in reached
+        assert len(reached) < total
+
+        calls.clear()
+        edited = history[100]  # a reaction added to an old message: its week and those after
+        store.add_messages(
+            G, [Message(**{**_fields(edited), "reactions": (Reaction("🎉", 2, ("kim", "li")),)})]
+        )
+        warm, reached = distill(store, cache), set(calls)
+        assert warm == distill(store, None)
+        assert weeks.week_number(edited.timestamp.timestamp()) in reached
+
+
+def _fields(m: Message) -> dict[str, object]:
+    return {name: getattr(m, name) for name in Message.__dataclass_fields__}
+
+
+def test_a_reply_to_a_later_week_is_distilled_as_one_span(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    messages = list(chat(3, 200, links=True))
+    first = messages[0]
+    messages[0] = Message(**{**_fields(first), "reply_to": messages[-1].id})  # points to the future
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(G, messages)
+        spans: list[int] = []
+        original = weeks.distill_span
+        monkeypatch.setattr(weeks, "distill_span", lambda *a: spans.append(1) or original(*a))
+        cold = distill(store, None)
+        assert spans == [1]
+        assert cold == distill(store, tmp_path / "distill") == whole(store)
+
+
+def test_memory_and_store_sources_agree(tmp_path: Path) -> None:
+    messages = list(chat(4, 300, links=True))
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(G, messages)
+        stored = distill(store, None)
+        rules_guard = pergroup  # the rules as distill_store makes them, read back through a patch
+        parts: list[object] = []
+        original = pergroup.distill_stored
+
+        def both(store: Store, group: Group, rules: pergroup.Rules, *rest: object) -> pergroup.GroupPart:
+            from_store = original(store, group, rules, *rest)  # type: ignore[arg-type]
+            parts.append(from_store == pergroup.distill_part(list(store.messages(group)), rules))
+            return from_store
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(rules_guard, "distill_stored", both)
+            assert distill(store, None) == stored
+        assert parts == [True]
