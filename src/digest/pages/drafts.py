@@ -143,7 +143,9 @@ def _jobs(
         path = content.docs_dir / member_paths[member.id]
         nick = knowledge.nicknames.get(member.id) or parse_nickname(member.name)
         intro = intros.get(member.id)
-        key = partial(_key, code, "member", path, member, nick, intro)
+        # What a stub shows: not the member's counts and times, which change with every message.
+        shown = (member.id, member.name, member.slug, member.groups)
+        key = partial(_key, code, "member", path, shown, nick, intro)
         yield _Job(path, key, partial(_member_draft, member, path, templates, nick, intro))
     qa_paths = _qa_paths(knowledge.qas, content, qa_dir)
     names = {m.id: m.name for m in knowledge.members}
@@ -415,7 +417,8 @@ def _member_page(
         "links": [],
         "opt_out": False,
     }
-    return meta, templates.render("drafts/member.md.j2", member=member, profile=meta)
+    shown = Member(member.id, member.name, member.slug, member.groups)  # only what the draft's key covers
+    return meta, templates.render("drafts/member.md.j2", member=shown, profile=meta)
 
 
 def _qa_page(
