@@ -264,9 +264,10 @@ def describe(report: FileReport) -> str:
         return f"{report.path}: {report.format}: unchanged since the last import, skipped"
     groups = ", ".join(c.group.title for c in report.chats) or "no groups"
     new = report.new
+    grown = " (read on after the messages of its last import)" if report.read_on else ""
     return (
         f"{report.path}: {report.format}: {groups}: {new} new, {report.parsed - new} already known, "
-        f"{len(report.warnings)} skipped; {sum(c.members for c in report.chats)} members, "
+        f"{len(report.warnings)} skipped{grown}; {sum(c.members for c in report.chats)} members, "
         f"{sum(c.replies for c in report.chats)} replies"
     )
 

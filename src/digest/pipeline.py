@@ -19,7 +19,7 @@ from digest.errors import DigestError, InputError
 from digest.memory import collector_paused
 from digest.model import Group
 from digest.sources import REGISTRY, Registry, Source
-from digest.sources.base import check_size
+from digest.sources.base import Marker, Resume, check_size
 from digest.store import BATCH, ChatStats, Row, Store, Tally, batched, transaction
 
 IGNORED_NAMES = frozenset({".gitkeep", ".DS_Store", "Thumbs.db"})
@@ -32,6 +32,7 @@ class FileReport:
     path: Path
     format: str
     unchanged: bool = False
+    read_on: bool = False  # only what followed an earlier export of the same chat was read
     chats: list[ChatStats] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -90,6 +91,39 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+class _Hashes:
+    """The sha256 of a file, and of any of its first bytes, from one read (states kept every
+    ``HASH_STEP`` bytes, the rest read again when asked for)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        digest = hashlib.sha256()
+        self._states: list[Any] = []
+        with path.open("rb") as fh:
+            while True:
+                self._states.append(digest.copy())
+                chunk = fh.read(HASH_STEP)
+                if not chunk:
+                    break
+                digest.update(chunk)
+        self.whole = digest.hexdigest()
+
+    def prefix(self, offset: int) -> str:
+        """The sha256 of the first ``offset`` bytes ("" if the file is shorter)."""
+        step = offset // HASH_STEP
+        if offset < 0 or step >= len(self._states):
+            return ""
+        digest = self._states[step].copy()
+        with self.path.open("rb") as fh:
+            fh.seek(step * HASH_STEP)
+            rest = fh.read(offset - step * HASH_STEP)
+        if len(rest) != offset - step * HASH_STEP:
+            return ""
+        digest.update(rest)
+        return str(digest.hexdigest())
+
+
+HASH_STEP = 1 << 20
 PROGRESS_EVERY = 100_000
 PARALLEL_BYTES = 64 << 20
 """From this many bytes of exports to read, worker processes parse them while SQLite writes."""
@@ -133,10 +167,12 @@ def import_files(
         if stat is not None and store.is_unchanged(str(path), *stat):
             report.unchanged = True  # the very file imported before: not even read again
         todo.append((path, chosen, report, stat))
-    readers = _Readers(
-        [(path, chosen) for path, chosen, report, _stat in todo if not report.unchanged],
-        parallel=sum(_size(path) for path, _c, report, _s in todo if not report.unchanged) >= PARALLEL_BYTES,
-    )
+    reading = [
+        (path, chosen, store.resume_point(str(path), chosen.name) if chosen.read_on else None)
+        for path, chosen, report, _stat in todo
+        if not report.unchanged
+    ]
+    readers = _Readers(reading, parallel=sum(_size(path) for path, _c, _r in reading) >= PARALLEL_BYTES)
     try:
         for path, chosen, report, stat in todo:
             if not report.unchanged:
@@ -165,19 +201,43 @@ def _import(
             counted = rows if progress is None else _counting(rows, report.path, progress)
             report.chats.append(store.add_rows(group, counted, tally))
         report.warnings.extend(reader.warnings)
-        store.remember_import(sha, str(report.path), report.format, report.parsed, *(stat or (None, None)))
+        report.read_on = reader.read_on
+        size, mtime = stat or (None, None)
+        store.remember_import(sha, str(report.path), report.format, report.parsed, size, mtime, reader.next)
 
 
 class _Reader:
-    """One export read in this process: its content hash, then each chat's rows."""
+    """One export read in this process: its content hash, then each chat's rows.
 
-    def __init__(self, path: Path, source: Source) -> None:
+    An export that only grew since ``prior`` (its first bytes unchanged) is read on from
+    there, where its importer can (:attr:`Source.read_on`).
+    """
+
+    def __init__(self, path: Path, source: Source, prior: Resume | None = None) -> None:
         self.path = path
         self.source = source
+        self.prior = prior
         self.warnings: list[str] = []
+        self.resume: Resume | None = None  # ``prior``, if the file still begins with its bytes
+        self.read_on = False  # only what followed ``resume`` was read
+        self.next: Resume | None = None  # where the next export of this chat may be read on from
+        self._hashes: _Hashes | None = None
 
     def sha(self) -> str:
-        return content_hash(self.path)
+        if self.source.read_on is None or not self.path.is_file():
+            return content_hash(self.path)
+        self._hashes = _Hashes(self.path)
+        prior = self.prior
+        if prior is not None and self._hashes.prefix(prior.offset) == prior.sha:
+            self.resume = prior
+        return self._hashes.whole
+
+    def _settle(self, marker: Marker) -> None:
+        """Once the export was read: whether it was read on, and where to read on next time."""
+        self.read_on = marker.read_on
+        if marker.point is not None and self._hashes is not None:
+            offset, state = marker.point
+            self.next = Resume(offset, self._hashes.prefix(offset), state)
 
     def chats(self) -> Iterator[tuple[Group, Iterator[Row], Tally]]:
         """Each chat: its group, its rows, and their tally (complete once the rows are read)."""
@@ -185,9 +245,16 @@ class _Reader:
         def warn(where: str, message: str) -> None:
             self.warnings.append(f"{self.path}: {where}: {message}")
 
-        for chat in self.source.read(self.path, warn):
+        read_on = self.source.read_on
+        marker = Marker()
+        if read_on is None:
+            chats = self.source.read(self.path, warn)
+        else:
+            chats = read_on(self.path, warn, self.resume, marker)
+        for chat in chats:
             tally = Tally()
             yield chat.group, map(tally.row, chat.messages), tally
+        self._settle(marker)
 
     def close(self) -> None:
         pass
@@ -196,7 +263,7 @@ class _Reader:
 class _Worker:
     """A worker process reading its share of the exports in order (:func:`_read_exports`)."""
 
-    def __init__(self, files: list[tuple[Path, Source]], context: SpawnContext) -> None:
+    def __init__(self, files: list[tuple[Path, Source, Resume | None]], context: SpawnContext) -> None:
         self.queue: Queue[tuple[str, Any]] = context.Queue(QUEUE_BATCHES)
         self.process = context.Process(target=_read_exports, args=(files, self.queue), daemon=True)
         self.process.start()
@@ -242,7 +309,8 @@ class _WorkerReader(_Reader):
         while True:
             kind, value = self._get()
             if kind == "done":
-                self.warnings.extend(value)
+                warnings, self.read_on, self.next = value
+                self.warnings.extend(warnings)
                 self._done = True
                 return
             assert kind == "chat"
@@ -268,28 +336,32 @@ class _Readers:
     """The readers of the files to import: when it pays, a few worker processes (one per core)
     share the files and read them ahead, each its own in order."""
 
-    def __init__(self, files: list[tuple[Path, Source]], parallel: bool) -> None:
-        pooled = [(path, source) for path, source in files if parallel and _picklable(source)]
+    def __init__(self, files: list[tuple[Path, Source, Resume | None]], parallel: bool) -> None:
+        pooled = [file for file in files if parallel and _picklable(file[1])]
         jobs = min(os.cpu_count() or 1, len(pooled))
         context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
         self._workers = [_Worker(pooled[k::jobs], context) for k in range(jobs)]
-        self._assigned = {path: self._workers[i % jobs] for i, (path, _source) in enumerate(pooled)}
+        self._assigned = {file[0]: self._workers[i % jobs] for i, file in enumerate(pooled)}
+        self._prior = {path: prior for path, _source, prior in files}
 
     def take(self, path: Path, source: Source) -> _Reader:
         worker = self._assigned.pop(path, None)
-        return _Reader(path, source) if worker is None else _WorkerReader(path, source, worker)
+        if worker is None:
+            return _Reader(path, source, self._prior.get(path))
+        return _WorkerReader(path, source, worker)
 
     def close(self) -> None:
         for worker in self._workers:
             worker.stop()
 
 
-def _read_exports(files: list[tuple[Path, Source]], out: Queue[tuple[str, Any]]) -> None:
-    """In a worker process: for each export in turn, its content hash, then its chats as
-    batches of rows, then its warnings (or the error that stopped it)."""
-    for path, source in files:
+def _read_exports(files: list[tuple[Path, Source, Resume | None]], out: Queue[tuple[str, Any]]) -> None:
+    """In a worker process: for each export in turn, its content hash (and whether it is read
+    on from ``prior``), then its chats as batches of rows, then its warnings and where it may
+    be read on from next time (or the error that stopped it)."""
+    for path, source, prior in files:
         try:
-            reader = _Reader(path, source)
+            reader = _Reader(path, source, prior)
             out.put(("sha", reader.sha()))
             with collector_paused():
                 for group, rows, tally in reader.chats():
@@ -297,7 +369,7 @@ def _read_exports(files: list[tuple[Path, Source]], out: Queue[tuple[str, Any]])
                     for batch in batched(rows, BATCH):
                         out.put(("rows", batch))
                     out.put(("end", tally))
-            out.put(("done", reader.warnings))
+            out.put(("done", (reader.warnings, reader.read_on, reader.next)))
         except DigestError as exc:
             out.put(("error", exc))
         except BaseException as exc:  # a bug, not bad input: the writer shows it whole

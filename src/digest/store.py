@@ -25,8 +25,9 @@ from typing import Any
 import orjson
 
 from digest.model import Attachment, Group, Kind, Message, Reaction, member_key
+from digest.sources.base import Resume
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -62,7 +63,10 @@ CREATE TABLE IF NOT EXISTS imports (
     format TEXT NOT NULL,
     messages INTEGER NOT NULL,
     size INTEGER,
-    mtime_ns INTEGER
+    mtime_ns INTEGER,
+    resume_offset INTEGER,  -- where the next export of the same chat may be read on from
+    resume_sha TEXT,
+    resume_state TEXT
 );
 """
 BATCH = 5000
@@ -205,11 +209,22 @@ class Store:
         messages: int,
         size: int | None = None,
         mtime_ns: int | None = None,
+        resume: Resume | None = None,
     ) -> None:
+        point = (resume.offset, resume.sha, resume.state) if resume is not None else (None, None, None)
         self.conn.execute(
-            "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?)",
-            (sha256, path, fmt, messages, size, mtime_ns),
+            "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (sha256, path, fmt, messages, size, mtime_ns, *point),
         )
+
+    def resume_point(self, path: str, fmt: str) -> Resume | None:
+        """Where the export last imported from ``path`` (in format ``fmt``) may be read on from."""
+        row = self.conn.execute(
+            "SELECT resume_offset, resume_sha, resume_state FROM imports WHERE path = ? AND format = ? "
+            "ORDER BY rowid DESC LIMIT 1",
+            (path, fmt),
+        ).fetchone()
+        return Resume(int(row[0]), str(row[1]), str(row[2])) if row and row[0] is not None else None
 
     # -- reading ---------------------------------------------------------------------------
 

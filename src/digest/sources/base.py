@@ -21,6 +21,27 @@ MAX_FILE_BYTES = 2 * 1024**3  # refuse anything larger than 2 GiB outright
 
 
 @dataclass(frozen=True, slots=True)
+class Resume:
+    """Where a grown export can be read on from: its first ``offset`` bytes (whose sha256 is
+    ``sha``) are those of an export imported before and hold every message up to there;
+    ``state`` is what the importer needs to read on (for Telegram, the chat's header)."""
+
+    offset: int
+    sha: str
+    state: str
+
+
+@dataclass(slots=True)
+class Marker:
+    """What an importer tells of an export it reads with ``read_on``: whether it read on from
+    the :class:`Resume` it was given, and (once read to the end) where the next export of the
+    same chat may be read on from: ``point = (offset, state)``."""
+
+    read_on: bool = False
+    point: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """One importer: a platform, the names it answers to, a cheap sniff and a reader.
 
@@ -36,6 +57,11 @@ class Source:
     extensions: tuple[str, ...]
     sniff: Callable[[bytes, Path], bool]
     read: Callable[[Path, Warn], Iterator[Chat]]
+    read_on: Callable[[Path, Warn, Resume | None, Marker], Iterator[Chat]] | None = None
+    """For formats an export grows in by appending (a chat exported again later):
+    ``read_on(path, warn, resume, marker)`` reads only what follows ``resume`` where it can
+    (the caller checked that the file still begins with those bytes), else the whole file,
+    and tells ``marker`` what it did."""
 
 
 class Registry:

@@ -24,7 +24,7 @@ import orjson
 
 from digest.errors import InputError
 from digest.model import Attachment, Chat, Group, Kind, Message, Reaction
-from digest.sources.base import Source, Warn, strip_bom
+from digest.sources.base import Marker, Resume, Source, Warn, strip_bom
 from digest.sources.jsonio import as_list, parse_json
 
 PLATFORM = "telegram"
@@ -49,10 +49,26 @@ def sniff(head: bytes, path: Path) -> bool:
 
 
 def read(path: Path, warn: Warn) -> Iterator[Chat]:
+    return read_on(path, warn, None, Marker())
+
+
+def read_on(path: Path, warn: Warn, resume: Resume | None, marker: Marker) -> Iterator[Chat]:
+    """:func:`read`, or with ``resume`` only the messages after those of an earlier export of
+    the same chat; ``marker`` learns where the last message of a single-chat export ends."""
+    if resume is not None:
+        start = _read_on_from(path, resume.offset)
+        if start is not None:
+            marker.read_on = True
+            meta = orjson.loads(resume.state)
+            yield _chat(
+                path, meta, 0, warn, _stream_messages(path, start, _Ends(resume.state, marker, resume.offset))
+            )
+            return
     header = _stream_header(path)
     if header is not None:
         meta, offset = header
-        yield _chat(path, meta, 0, warn, _stream_messages(path, offset))
+        state = orjson.dumps(meta).decode()
+        yield _chat(path, meta, 0, warn, _stream_messages(path, offset, _Ends(state, marker)))
         return
     data = _load(path)
     if not isinstance(data, dict):
@@ -109,9 +125,43 @@ def _stream_header(path: Path) -> tuple[dict[str, Any], int] | None:
     return None
 
 
-def _stream_messages(path: Path, offset: int) -> Iterator[Any]:
-    """The records of the ``messages`` list that starts at ``offset``, block by block."""
+_CLOSE = re.compile(rb"\}\s*\]\s*\}\s*\Z")
+"""The end of a single-chat export: its last message, the end of the list and of the file."""
+
+
+class _Ends:
+    """Follows where the last message read so far ends, and tells ``marker`` at the end."""
+
+    def __init__(self, state: str, marker: Marker, end: int | None = None) -> None:
+        self.state, self.marker, self.end = state, marker, end
+
+    def done(self, buffer: bytes, at: int) -> None:
+        """``buffer`` (read from ``at``) is what follows the last cut, up to the end of the file."""
+        close = _CLOSE.search(buffer)
+        if close is not None:  # else something follows the list: read whole next time
+            self.end = at + close.start() + 1 if buffer[: close.start()].strip() else self.end
+            if self.end is not None:
+                self.marker.point = (self.end, self.state)
+
+
+def _read_on_from(path: Path, offset: int) -> int | None:
+    """Where the messages after ``offset`` begin (after the comma that follows the last old
+    message), or None when the file does not go on there with more messages."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            head = fh.read(64)
+    except OSError:
+        return None
+    rest = head.lstrip()
+    return offset + len(head) - len(rest) + 1 if rest.startswith(b",") else None
+
+
+def _stream_messages(path: Path, offset: int, ends: _Ends | None = None) -> Iterator[Any]:
+    """The records of the ``messages`` list that starts at ``offset``, block by block;
+    ``ends`` follows where the last one ends."""
     buffer = b""
+    at = offset  # the file offset of buffer[0]
     try:
         with path.open("rb") as fh:
             fh.seek(offset)
@@ -119,8 +169,11 @@ def _stream_messages(path: Path, offset: int) -> Iterator[Any]:
                 buffer += block
                 cut = _cut(buffer)
                 if cut is not None:
-                    records, end = cut
+                    records, brace, end = cut
+                    if ends is not None:
+                        ends.end = at + brace + 1
                     buffer = buffer[end:]
+                    at += end
                     yield from records
             tail = orjson.loads(b'{"messages": [' + buffer)
     except orjson.JSONDecodeError:
@@ -129,10 +182,13 @@ def _stream_messages(path: Path, offset: int) -> Iterator[Any]:
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     yield from as_list(tail.get("messages") if isinstance(tail, dict) else None)
+    if ends is not None:
+        ends.done(buffer, at)
 
 
-def _cut(buffer: bytes) -> tuple[list[Any], int] | None:
-    """Complete records at the start of ``buffer`` and where the rest begins, if orjson agrees.
+def _cut(buffer: bytes) -> tuple[list[Any], int, int] | None:
+    """Complete records at the start of ``buffer``, where the last one's closing brace is, and
+    where the rest begins, if orjson agrees.
 
     Candidates are a ``}`` followed by a comma; closing braces at the start of a line with the
     least indentation (pretty-printed exports) are tried first, then those at a line end
@@ -160,7 +216,7 @@ def _cut(buffer: bytes) -> tuple[list[Any], int] | None:
             records = orjson.loads(b"[" + buffer[: brace + 1] + b"]")
         except orjson.JSONDecodeError:
             continue
-        return records, match.end()
+        return records, brace, match.end()
     return None
 
 
@@ -321,4 +377,5 @@ SOURCE = Source(
     extensions=(".json",),
     sniff=sniff,
     read=read,
+    read_on=read_on,
 )
