@@ -209,3 +209,29 @@ def test_memory_and_store_sources_agree(tmp_path: Path) -> None:
             patch.setattr(rules_guard, "distill_stored", both)
             assert distill(store, None) == stored
         assert parts == [True]
+
+
+def test_a_qa_keeps_its_origin_until_something_it_was_distilled_from_changes(tmp_path: Path) -> None:
+    cache = tmp_path / "distill"
+    with open_store(tmp_path / "s.sqlite") as store:
+        history = list(chat(5, 400, links=True, days=60))
+        store.add_messages(G, history)
+        before = {qa.id: qa for qa in distill(store, cache).qas}
+        assert all(qa.origin for qa in before.values())
+        asked = next(qa for qa in before.values() if qa.question.timestamp < history[100].timestamp)
+        late = Message(
+            G.platform,
+            G.id,
+            "late",
+            history[-1].timestamp + timedelta(hours=1),
+            "sam",
+            "Berlin-dev-sam",
+            "Try pd.concat instead",
+            reply_to=asked.question.id,
+        )
+        store.add_messages(G, [late])
+        after = {qa.id: qa for qa in distill(store, cache).qas}
+    assert after[asked.id].origin != asked.origin and after[asked.id] != asked  # it got an answer
+    same = [i for i in before if before[i].origin == after[i].origin]
+    assert len(same) >= len(before) // 2  # the weeks nothing reached keep theirs
+    assert all(before[i] == after[i] for i in same)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.pages.frontmatter import _dump_flat, dump_yaml
+from digest.pages.frontmatter import HASH_KEY, _dump_flat, _parse, dump_yaml, render, stamp_of
 
 TEXT = st.text(
     alphabet=st.sampled_from([*"ab :-#'\"\\\n{}[],&*!|>%@`?", "中", "文", "\u00e9", "\u200b", "👍", "\t"]),
@@ -121,3 +122,11 @@ def test_edge_texts_are_written_as_pyyaml_writes_them(text: str) -> None:
         assert dump_yaml(meta) == yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
         if len(text) < 80:
             assert _dump_flat(meta) is not None, meta  # written directly, not by PyYAML
+
+
+@settings(max_examples=300, deadline=None)
+@given(FLAT.filter(bool), TEXT)  # a draft always has front matter
+def test_the_hash_line_is_read_without_parsing_as_parsing_reads_it(meta: dict[str, Any], body: str) -> None:
+    text = render(meta, body)
+    assert stamp_of(text) == _parse(Path("page.md"), text).meta[HASH_KEY]
+    assert stamp_of(render(meta, body, stamped=False)) is None

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -177,6 +177,7 @@ def distill_weeks(source: Source, rules: Rules, cache: PartCache, base: str) -> 
         part = cache.load(key, WeekPart)
         if part is None:
             part = _week_part(week, own(week), later, source, rules, mode, links, earlier, read)
+            part = replace(part, qas=tuple(replace(qa, origin=key) for qa in part.qas))
             cache.save(key, part)
         parts.append(part)
         earlier.add(links[week.number], part)

@@ -32,6 +32,7 @@ from digest.pages.frontmatter import (
     learn,
     parse,
     render,
+    stamp_of,
     write_atomic,
     written_entry,
 )
@@ -191,7 +192,7 @@ class _QAInputs:
         people.update(a.message.member_id for q in (qa, *joined) for a in q.answers)
         shown = sorted((mid, self.names.get(mid), self.public.get(mid)) for mid in people)
         group = self.group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
-        return _key(code, "qa", self.rel, qa, shown, group, self.earlier, joined)
+        return _key(code, "qa", self.rel, _known(qa), shown, group, self.earlier, [_known(q) for q in joined])
 
     def draft(self, path: Path, templates: Templates) -> Draft:
         links = _Links(self.rel, self.public)
@@ -223,6 +224,12 @@ class _Links(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._public)
+
+
+def _known(qa: QA) -> object:
+    """The Q&A as a draft's key records it: by its origin, when distillation gave one (the same
+    origin, the same Q&A: nothing to serialise), else whole."""
+    return (qa.id, qa.origin, qa.repeat_of, qa.repeat_confidence) if qa.origin else qa
 
 
 def _key(*parts: object) -> str:
@@ -341,7 +348,7 @@ def _write(job: _Job, cache: bool, known: Mapping[str, list[Any]]) -> _Written:
         doc = parse(path)
         if doc.edited:
             return _Written("kept_edited", key, _stat(path))
-        if doc.meta.get(HASH_KEY) == parse(path, text).meta.get(HASH_KEY):
+        if doc.meta.get(HASH_KEY) == stamp_of(text):
             return _Written("unchanged", key, _stat(path))
         replaced = path.read_text(encoding="utf-8")
         write_atomic(path, text)

@@ -311,6 +311,14 @@ def stamp(text: str) -> str:
     return "sha256:" + hashlib.sha256(_HASH_LINE.sub("", text).encode("utf-8")).hexdigest()[:32]
 
 
+def stamp_of(text: str) -> str | None:
+    """The hash line :func:`render` wrote into ``text`` (None without one), read without
+    parsing the front matter (which can be long)."""
+    end = _FENCE.search(text, 4)
+    match = _HASH_LINE.search(text, 0, end.start() if end is not None else len(text))
+    return match.group(0).split(":", 1)[1].strip() if match is not None else None
+
+
 def render(meta: dict[str, Any], body: str, stamped: bool = True) -> str:
     """Front matter plus body, with a hash line recording what digest generated.
 
