@@ -161,6 +161,7 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._weeks: dict[tuple[int, int], list[Week]] = {}  # by group and revision
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -278,12 +279,22 @@ class Store:
     def weeks(self, group: Group) -> list[Week]:
         """The group's messages week by week (Monday to Monday, UTC), oldest first: how many,
         the newest ``seq`` among them, and how many said something and carried a reply link."""
-        rows = self.conn.execute(
-            f"SELECT CAST((ts + {_SHIFT}) / {WEEK_SECONDS} AS INTEGER) AS week, count(*), max(seq), "
-            "sum(flags & 1), sum((flags >> 1) & 1) FROM messages WHERE gid = ? GROUP BY week ORDER BY week",
-            (self._gid(group),),
-        )
-        return [Week(int(w) - _WEEKS_BEFORE, n, seq, said, linked) for w, n, seq, said, linked in rows]
+        row = self.conn.execute(
+            "SELECT gid, revision FROM groups WHERE platform = ? AND id = ?", (group.platform, group.id)
+        ).fetchone()
+        if row is None:
+            return []
+        known = self._weeks.get(row)
+        if known is None:
+            rows = self.conn.execute(
+                f"SELECT CAST((ts + {_SHIFT}) / {WEEK_SECONDS} AS INTEGER) AS week, count(*), max(seq), "
+                "sum(flags & 1), sum((flags >> 1) & 1) FROM messages WHERE gid = ? "
+                "GROUP BY week ORDER BY week",
+                (row[0],),
+            )
+            known = [Week(int(w) - _WEEKS_BEFORE, n, seq, said, linked) for w, n, seq, said, linked in rows]
+            self._weeks[row] = known
+        return list(known)
 
     def messages_between(self, group: Group, start: float, end: float) -> list[tuple[Message, int]]:
         """The group's messages with ``start <= ts < end``, in order, each with its ``seq``."""
