@@ -235,3 +235,28 @@ def test_a_qa_keeps_its_origin_until_something_it_was_distilled_from_changes(tmp
     same = [i for i in before if before[i].origin == after[i].origin]
     assert len(same) >= len(before) // 2  # the weeks nothing reached keep theirs
     assert all(before[i] == after[i] for i in same)
+
+
+def test_a_thread_of_thousands_of_replies_over_two_weeks(tmp_path: Path) -> None:
+    start = T0 + timedelta(days=5)  # Saturday: the thread runs on into the next week
+    first = Message(G.platform, G.id, "0", start, "wang", "Berlin-dev-wang", "How do I merge two dataframes?")
+    replies = [
+        Message(
+            G.platform,
+            G.id,
+            str(i),
+            start + timedelta(minutes=i),
+            NAMES[i % 3],
+            f"n{i % 3}",
+            f"try option {i}",
+            reply_to=str(i - 1),
+        )
+        for i in range(1, 5000)
+    ]
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(G, [first, *replies])
+        assert len(store.weeks(G)) == 2
+        knowledge = distill(store, tmp_path / "distill")
+        assert knowledge == whole(store)
+    [qa] = knowledge.qas
+    assert len(qa.answers) > 1000

@@ -196,29 +196,30 @@ def _links(week: Week, dated: list[Dated], source: Source, mode: bool, earlier: 
     times = source.times(t for t in targets.values() if t not in ids)
     parents = {mid: t for mid, t in targets.items() if t in ids or t in times}
     reach: dict[str, tuple[int, ...]] = {}
+    settled: set[str] = set()
     forward = False
-
-    def back(mid: str, path: set[str]) -> tuple[int, ...]:
-        nonlocal forward
-        if mid in reach:
-            return reach[mid]
-        parent = parents.get(mid)
-        if parent is None or parent in path:
-            return ()
-        if parent in ids:
-            found = back(parent, path | {mid})
-        else:
+    for m in messages:  # each chain walked up once (a thread of thousands of replies: no recursion)
+        path: list[str] = []
+        mid: str | None = m.id
+        found: tuple[int, ...] = ()
+        while mid is not None and mid not in settled and mid not in path:
+            path.append(mid)
+            parent = parents.get(mid)
+            if parent is None or parent in ids:
+                mid = parent
+                continue
             number = week_number(times[parent])
             if number > week.number:
                 forward = True
-                return ()
-            found = tuple(sorted({number, *earlier[number].reach.get(parent, ())}))
-        if found:
-            reach[mid] = found
-        return found
-
-    for m in messages:
-        back(m.id, set())
+            else:
+                found = tuple(sorted({number, *earlier[number].reach.get(parent, ())}))
+            mid = None
+        if mid is not None and mid in settled:
+            found = reach.get(mid, ())
+        for step in path:
+            settled.add(step)
+            if found:
+                reach[step] = found
     seqs = {m.id: seq for m, seq in dated}
     return Links(
         names=frozenset(m.author_name.casefold() for m in messages if m.author_name),
