@@ -132,15 +132,16 @@ def run_distill(
     mk, cfg = settings.load(config_file)
     root = config_file.resolve().parent
     docs = Path(mk.docs_dir)
-    with parsed_cache(content_cache(root, cfg)):
+    # The knowledge is millions of records, none in cycles: a collection would only walk them
+    # again and again while the content pages are read and the drafts written.
+    with parsed_cache(content_cache(root, cfg)), collector_paused():
         knowledge = knowledge_for(root, cfg, echo, docs_dir=docs, imported=imported)
         if timings is not None:
             timings["knowledge"] = time.perf_counter()
         content = load_content(docs, cfg.qa_dir, cfg.members_dir)
         templates = Templates(cfg.language, root / "site_templates")
         manifest = (root / cfg.store).parent / "drafts.json"  # what each draft was made from
-        with collector_paused():  # the knowledge is millions of records: nothing to collect there
-            report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir, manifest)
+        report = write_drafts(knowledge, content, templates, cfg.qa_dir, cfg.members_dir, manifest)
     if timings is not None:
         timings["drafts"] = time.perf_counter()
     echo(
