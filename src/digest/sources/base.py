@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -173,15 +174,21 @@ def stable_id(group_id: str, timestamp: datetime, author: str, text: str, occurr
 class StableIds:
     """Hands out :func:`stable_id` values for one export, counting repeats of the same message."""
 
-    __slots__ = ("_seen",)
+    __slots__ = ("_seen", "at_latest", "latest")
 
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
+    def __init__(self, latest: datetime | None = None, at_latest: dict[str, int] | None = None) -> None:
+        self._seen: dict[str, int] = dict(at_latest or {})
+        self.latest = latest  # the latest time seen so far
+        self.at_latest: dict[str, int] = dict(at_latest or {})  # the counts of the messages at that time
 
     def __call__(self, group_id: str, timestamp: datetime, author: str, text: str) -> str:
         first = stable_id(group_id, timestamp, author, text)
         occurrence = self._seen.get(first, 0)
         self._seen[first] = occurrence + 1
+        if self.latest is None or timestamp > self.latest:
+            self.latest, self.at_latest = timestamp, {first: occurrence + 1}
+        elif timestamp == self.latest:
+            self.at_latest[first] = occurrence + 1
         return first if occurrence == 0 else stable_id(group_id, timestamp, author, text, occurrence)
 
 
@@ -283,16 +290,31 @@ def decode_text(path: Path) -> str:
         return fh.read()
 
 
-def text_lines(path: Path, encoding: TextEncoding | None = None) -> Iterator[tuple[int, str]]:
+def text_lines(
+    path: Path, encoding: TextEncoding | None = None, start: int = 0, first: int = 1
+) -> Iterator[tuple[int, str]]:
     """``(line number, line)`` pairs of a text export, numbered from 1, without line ends.
 
     Streams the file (a 2 GiB export is not loaded at once); splits only on CR/LF, never on
     the Unicode line separators that may sit inside a message. Pass the ``encoding`` from
-    :func:`detect_encoding` to read a file twice without detecting it twice.
+    :func:`detect_encoding` to read a file twice without detecting it twice. With ``start``
+    (a byte offset at the start of a line, in a byte-oriented encoding such as UTF-8), the
+    lines from there, numbered from ``first``.
     """
-    with open_text(path, encoding=encoding) as fh:
+    if start:
+        assert encoding is not None, "a text export is read from an offset in a known encoding"
         try:
-            for number, line in enumerate(fh, 1):
+            raw = path.open("rb")
+            raw.seek(start)
+        except OSError as exc:
+            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+        codec = encoding.codec.removesuffix("-sig")  # the mark is at the start of the file only
+        fh: TextIO = io.TextIOWrapper(raw, encoding=codec, errors=encoding.errors)
+    else:
+        fh = open_text(path, encoding=encoding)
+    with fh:
+        try:
+            for number, line in enumerate(fh, first):
                 yield number, line.rstrip("\n")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(path, f"cannot read: {exc}") from None

@@ -29,10 +29,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from digest.errors import InputError
 from digest.model import Attachment, Chat, Group, Kind, Message
 from digest.sources.base import (
+    Marker,
+    Resume,
     Source,
     StableIds,
     TextEncoding,
@@ -315,6 +320,30 @@ class _Evidence:
             if said and _match(ENCRYPTION_NOTICES, _clean(said["text"])):
                 self.chat_name = said["author"].strip(MARKS + " ")
 
+    def state(self) -> dict[str, Any]:
+        """This evidence as JSON values (see :meth:`of`)."""
+        return {
+            "headers": self.headers,
+            "invalid": self.invalid,
+            "inversions": self.inversions,
+            "last": [when.isoformat() if when else None for when in self.last],
+            "separators": self.separators,
+            "twelve_hour": self.twelve_hour,
+            "chat_name": self.chat_name,
+        }
+
+    @staticmethod
+    def of(data: dict[str, Any]) -> _Evidence:
+        return _Evidence(
+            int(data["headers"]),
+            [int(n) for n in data["invalid"]],
+            [int(n) for n in data["inversions"]],
+            [datetime.fromisoformat(w) if w else None for w in data["last"]],
+            {str(k): int(v) for k, v in data["separators"].items()},
+            int(data["twelve_hour"]),
+            str(data["chat_name"]),
+        )
+
     def order(self) -> DateOrder:
         separator = max(self.separators, key=lambda s: self.separators[s]) if self.separators else ""
         twelve = self.twelve_hour * 2 > self.headers
@@ -339,8 +368,22 @@ def sniff(head: bytes, path: Path) -> bool:
 
 def read(path: Path, warn: Warn) -> Iterator[Chat]:
     """Yield the one chat of a WhatsApp export (two passes: decide the layout, then parse)."""
-    evidence = {layout.name: _Evidence() for layout in LAYOUTS}
+    return read_on(path, warn, None, Marker())
+
+
+def read_on(path: Path, warn: Warn, resume: Resume | None, marker: Marker) -> Iterator[Chat]:
+    """:func:`read`, or with ``resume`` only the messages after those of an earlier export of
+    the same chat, when the lines that follow decide the layout and date order as before and
+    are no earlier than its latest message (so no message id can repeat one of the earlier)."""
+    if resume is not None:
+        state = _State.of(resume.state)
+        evidence = _read_on_evidence(path, resume.offset, state) if state is not None else None
+        if state is not None and evidence is not None:
+            marker.read_on = True
+            yield _chat(path, warn, marker, state.encoding, evidence, state, resume.offset)
+            return
     encoding = detect_encoding(path)
+    evidence = {layout.name: _Evidence() for layout in LAYOUTS}
     blank = True
     for _number, line in text_lines(path, encoding):
         blank = blank and not line.strip()
@@ -350,6 +393,18 @@ def read(path: Path, warn: Warn) -> Iterator[Chat]:
                 evidence[layout.name].add(_header(match))
     if blank:
         raise InputError(path, "empty file: no WhatsApp messages in it")
+    yield _chat(path, warn, marker, encoding, evidence, _State(encoding, 0))
+
+
+def _chat(
+    path: Path,
+    warn: Warn,
+    marker: Marker,
+    encoding: TextEncoding,
+    evidence: dict[str, _Evidence],
+    state: _State,
+    start: int = 0,
+) -> Chat:
     layout = max(LAYOUTS, key=lambda lay: evidence[lay.name].headers)
     found = evidence[layout.name]
     if not found.headers:
@@ -360,7 +415,112 @@ def read(path: Path, warn: Warn) -> Iterator[Chat]:
         )
     title = found.chat_name or _name_from_path(path)
     group = Group(platform=PLATFORM, id=slugify(title), title=title)
-    yield Chat(group=group, messages=_messages(path, encoding, group, layout, found, warn))
+    ids = StableIds(state.latest, state.at_latest)
+
+    def messages() -> Iterator[Message]:
+        yield from _messages(path, encoding, group, layout, found, warn, ids, start, state.lines + 1)
+        ending = _ending(path)
+        if ending is not None and encoding.codec in _BYTE_CODECS and encoding.errors == "strict":
+            size, lines = ending
+            marker.point = (size, _State(encoding, lines, evidence, ids.latest, ids.at_latest).dumps())
+
+    return Chat(group=group, messages=messages())
+
+
+_BYTE_CODECS = ("utf-8", "utf-8-sig")
+"""Encodings a text export can be read on from in the middle: every line starts at a byte."""
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What reading an export on from where its last import ended needs to know."""
+
+    encoding: TextEncoding
+    lines: int  # lines before the offset
+    evidence: dict[str, _Evidence] = field(default_factory=dict)
+    latest: datetime | None = None  # the latest message time before the offset
+    at_latest: dict[str, int] = field(default_factory=dict)  # the message counts at that time
+
+    def dumps(self) -> str:
+        return orjson.dumps(
+            {
+                "codec": self.encoding.codec,
+                "lines": self.lines,
+                "evidence": {name: e.state() for name, e in self.evidence.items()},
+                "latest": self.latest.isoformat() if self.latest else None,
+                "at_latest": self.at_latest,
+            }
+        ).decode()
+
+    @staticmethod
+    def of(text: str) -> _State | None:
+        try:
+            data = orjson.loads(text)
+            return _State(
+                TextEncoding(str(data["codec"])),
+                int(data["lines"]),
+                {name: _Evidence.of(e) for name, e in data["evidence"].items()},
+                datetime.fromisoformat(data["latest"]) if data["latest"] else None,
+                {str(k): int(v) for k, v in data["at_latest"].items()},
+            )
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+
+def _ending(path: Path) -> tuple[int, int] | None:
+    """The size and line count of a file that ends with a line end (else None: its last line
+    may go on in a later export)."""
+    try:
+        with path.open("rb") as fh:
+            size = fh.seek(0, 2)
+            if not size:
+                return None
+            fh.seek(size - 1)
+            if fh.read(1) != b"\n":
+                return None
+            fh.seek(0)
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    except OSError:
+        return None
+    return size, lines
+
+
+def _read_on_evidence(path: Path, offset: int, state: _State) -> dict[str, _Evidence] | None:
+    """The evidence of the whole file, from ``state`` and the lines after ``offset``, if the
+    file can be read on from there: the same layout and date order, a header line first, no
+    message earlier than the latest before."""
+    if state.encoding.codec not in _BYTE_CODECS or state.latest is None or not state.evidence:
+        return None
+    evidence = {name: _Evidence.of(e.state()) for name, e in state.evidence.items()}
+    before = max(LAYOUTS, key=lambda lay: evidence[lay.name].headers)
+    order = evidence[before.name].order()
+    earliest: list[datetime | None] = [None] * len(DATE_ORDERS)
+    first = True
+    try:
+        for _number, line in text_lines(path, state.encoding, offset, state.lines + 1):
+            for layout in LAYOUTS:
+                match = layout.header.match(line)
+                if match is None:
+                    continue
+                header = _header(match)
+                evidence[layout.name].add(header)
+                if layout is before:
+                    for index, each in enumerate(DATE_ORDERS):
+                        when, known = header.timestamp(each), earliest[index]
+                        if when is not None and (known is None or when < known):
+                            earliest[index] = when
+            if first and not before.header.match(line):
+                return None  # the last message before goes on here
+            first = False
+    except InputError:
+        return None  # not the encoding it was: read it whole
+    after = max(LAYOUTS, key=lambda lay: evidence[lay.name].headers)
+    if after is not before or evidence[after.name].order() != order:
+        return None
+    soonest = earliest[DATE_ORDERS.index(order)]
+    if soonest is not None and soonest < state.latest:
+        return None
+    return evidence
 
 
 def _name_from_path(path: Path) -> str:
@@ -387,13 +547,20 @@ class _Pending:
 
 
 def _messages(
-    path: Path, encoding: TextEncoding, group: Group, layout: Layout, found: _Evidence, warn: Warn
+    path: Path,
+    encoding: TextEncoding,
+    group: Group,
+    layout: Layout,
+    found: _Evidence,
+    warn: Warn,
+    ids: StableIds,
+    start: int = 0,
+    first: int = 1,
 ) -> Iterator[Message]:
     order = found.order()
-    ids = StableIds()
     pending: _Pending | None = None
     orphan = False  # inside lines that belong to no message (before the first, or a skipped one)
-    for number, line in text_lines(path, encoding):
+    for number, line in text_lines(path, encoding, start, first):
         match = layout.header.match(line)
         if match is None:
             if pending is not None:
@@ -525,4 +692,5 @@ SOURCE = Source(
     extensions=(".txt",),
     sniff=sniff,
     read=read,
+    read_on=read_on,
 )
