@@ -169,6 +169,8 @@ def test_a_new_day_redistills_the_weeks_it_reaches_and_equals_a_cold_run(
         warm, reached = distill(store, cache), set(calls)
         assert warm == distill(store, None)
         assert weeks.week_number(edited.timestamp.timestamp()) in reached
+        now = len(store.weeks(G))
+        assert len(list(cache.glob("links-*.pickle"))) == len(list(cache.glob("week-*.pickle"))) == now
 
 
 def _fields(m: Message) -> dict[str, object]:
