@@ -10,7 +10,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.pages.frontmatter import HASH_KEY, _dump_flat, _parse, dump_yaml, render, stamp_of
+from digest.pages.frontmatter import (
+    HASH_KEY,
+    _dump_flat,
+    _parse,
+    dump_yaml,
+    render,
+    stamp_of,
+    written_entry,
+)
 
 TEXT = st.text(
     alphabet=st.sampled_from([*"ab :-#'\"\\\n{}[],&*!|>%@`?", "中", "文", "\u00e9", "\u200b", "👍", "\t"]),
@@ -130,3 +138,40 @@ def test_the_hash_line_is_read_without_parsing_as_parsing_reads_it(meta: dict[st
     text = render(meta, body)
     assert stamp_of(text) == _parse(Path("page.md"), text).meta[HASH_KEY]
     assert stamp_of(render(meta, body, stamped=False)) is None
+
+
+@settings(max_examples=600, deadline=None)
+@given(FLAT.filter(bool), TEXT)
+def test_the_entry_of_a_page_just_written_is_what_parsing_it_gives(
+    tmp_path_factory: pytest.TempPathFactory, meta: dict[str, Any], body: str
+) -> None:
+    path = tmp_path_factory.mktemp("written") / "page.md"
+    text = render(meta, body)
+    path.write_text(text, encoding="utf-8")
+    fast = written_entry(path, text, meta)[2]
+    parsed = _parse(path, text).slim()
+    assert (fast.path, fast.meta, fast.body_line) == (parsed.path, parsed.meta, parsed.body_line)
+    assert [type(v) for v in fast.meta.values()] == [type(v) for v in parsed.meta.values()]
+
+
+def test_a_draft_front_matter_is_not_parsed_again_once_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meta = {
+        "id": "q-1",
+        "title": "How: do I? 中文",
+        "asked_at": "2024-02-01T10:19:44+00:00",
+        "confidence": 0.86,
+        "tags": ["pandas", "yes"],
+        "also_asked": [
+            {"id": f"q-{i}", "asker": "telegram:user1", "asked_at": "2024-02-02"} for i in range(3)
+        ],
+        "hidden": False,
+    }
+    text = render(meta, "# Title\n\nBody")
+    path = tmp_path / "page.md"
+    path.write_text(text, encoding="utf-8")
+    parsed = _parse(path, text).slim()
+    monkeypatch.setattr("digest.pages.frontmatter._parse", lambda *a: pytest.fail("parsed again"))
+    entry = written_entry(path, text, meta)[2]
+    assert (entry.meta, entry.body_line) == (parsed.meta, parsed.body_line)

@@ -324,9 +324,10 @@ class _Written:
             learn(path, self.entry)
 
 
-def _text(job: _Job) -> str:
+def _text(job: _Job) -> tuple[str, dict[str, Any]]:
+    """The draft's text, and the front matter it was rendered from."""
     draft = job.render()
-    return render(draft.meta, draft.body)
+    return render(draft.meta, draft.body), draft.meta
 
 
 def _write(job: _Job, cache: bool, known: Mapping[str, list[Any]]) -> _Written:
@@ -338,13 +339,14 @@ def _write(job: _Job, cache: bool, known: Mapping[str, list[Any]]) -> _Written:
     path = job.path
     try:
         key = job.key()
-        entry = known.get(path.as_posix())
-        if entry is not None and entry[0] == key and entry[1:] == (stat := _stat(path)):
+        recorded = known.get(path.as_posix())
+        if recorded is not None and recorded[0] == key and recorded[1:] == (stat := _stat(path)):
             return _Written("unchanged", key, stat)
-        text = _text(job)
+        text, meta = _text(job)
         if not path.exists():
             write_atomic(path, text)
-            return _Written("created", key, _stat(path), entry=written_entry(path, text) if cache else None)
+            entry = written_entry(path, text, meta) if cache else None
+            return _Written("created", key, _stat(path), entry=entry)
         doc = parse(path)
         if doc.edited:
             return _Written("kept_edited", key, _stat(path))
@@ -352,7 +354,8 @@ def _write(job: _Job, cache: bool, known: Mapping[str, list[Any]]) -> _Written:
             return _Written("unchanged", key, _stat(path))
         replaced = path.read_text(encoding="utf-8")
         write_atomic(path, text)
-        return _Written("updated", key, _stat(path), replaced, written_entry(path, text) if cache else None)
+        entry = written_entry(path, text, meta) if cache else None
+        return _Written("updated", key, _stat(path), replaced, entry)
     except Exception as error:
         return _Written("failed", error=error)
 

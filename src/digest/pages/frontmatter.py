@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copyreg
 import hashlib
+import math
 import os
 import pickle
 import re
@@ -469,10 +470,42 @@ CacheEntry = tuple[int, int, Document]
 """A parsed file as the cache keeps it: its size, its modification time, the slim document."""
 
 
-def written_entry(path: Path, text: str) -> CacheEntry:
-    """The cache entry of ``text``, just written to ``path``."""
+def written_entry(path: Path, text: str, meta: dict[str, Any] | None = None) -> CacheEntry:
+    """The cache entry of ``text``, just written to ``path``. With ``meta``, the front matter
+    :func:`render` wrote ``text`` from, the entry is made without parsing it again when it is
+    of the kind YAML reads back exactly as it was (a page gathering thousands of repeats has
+    a front matter of thousands of lines)."""
     stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns, _parse(path, text).slim())
+    doc = _as_rendered(path, text, meta) if meta is not None else None
+    return (stat.st_size, stat.st_mtime_ns, doc if doc is not None else _parse(path, text).slim())
+
+
+def _as_rendered(path: Path, text: str, meta: dict[str, Any]) -> Document | None:
+    """What parsing ``text`` gives, from the ``meta`` it was rendered from (None: parse it)."""
+    if not _reads_back(meta) or _dump_flat(meta) is None:
+        return None
+    closing = _FENCE.search(text, text.find("\n") + 1)
+    if closing is None:
+        return None
+    read = dict(meta)
+    hashed = stamp_of(text)
+    if hashed is not None:
+        read[HASH_KEY] = hashed
+    body_start = closing.end() + 1
+    return Document(path, read, None, text.count("\n", 0, body_start) + 1, None)
+
+
+def _reads_back(value: Any) -> bool:
+    """Does YAML read ``value`` back as the very same value (and type) once dumped?"""
+    if value is None or isinstance(value, bool | int | str):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_reads_back(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _reads_back(v) for k, v in value.items())
+    return False
 
 
 class ParseCache:
