@@ -404,6 +404,7 @@ _RECORDS: tuple[type, ...] = (
     Share,
     Links,
     WeekPart,
+    Seen,  # mutable, but rebuilt by its constructor just as well
 )
 
 
