@@ -210,16 +210,19 @@ class StoreSource:
 
 def distill_stored(store: Store, group: Group, rules: Rules, cache: PartCache, rules_key: str) -> GroupPart:
     """One group of the store, week by week, through ``cache``."""
-    base = f"{store.identity()}\0{group.platform}\0{group.id}\0{rules_key}"
-    return distill_weeks(StoreSource(store, group, rules), rules, cache, base)
+    return distill_weeks(StoreSource(store, group, rules), rules, cache, _base(store, group, rules_key))
 
 
 def pending(store: Store, group: Group, cache: PartCache, rules_key: str) -> int:
     """About how many of the group's messages are in weeks not distilled yet."""
     weeks = store.weeks(group)
-    base = f"{store.identity()}\0{group.platform}\0{group.id}\0{rules_key}"
-    chains = chain_keys(weeks, base)
+    chains = chain_keys(weeks, _base(store, group, rules_key))
     return sum(w.count for w in weeks if not cache.has(f"links-{chains[w.number]}"))
+
+
+def _base(store: Store, group: Group, rules_key: str) -> str:
+    """What every week of a group is keyed by besides its messages: the store, the group, the rules."""
+    return f"{store.identity()}\0{group.platform}\0{group.id}\0{rules_key}"
 
 
 def _distill_file(
