@@ -192,8 +192,8 @@ def _import(
     sha = reader.sha()
     if store.is_imported(sha):
         reader.close()
-        if stat is not None:
-            store.remember_import(sha, str(report.path), report.format, 0, *stat)
+        if stat is not None:  # the same bytes again: where they may be read on from still holds
+            store.remember_import(sha, str(report.path), report.format, 0, *stat, reader.resume)
         report.unchanged = True
         return
     with transaction(store), collector_paused():
@@ -303,7 +303,8 @@ class _WorkerReader(_Reader):
     def sha(self) -> str:
         kind, value = self._get()
         assert kind == "sha"
-        return str(value)
+        sha, self.resume = value
+        return str(sha)
 
     def chats(self) -> Iterator[tuple[Group, Iterator[Row], Tally]]:
         while True:
@@ -362,7 +363,7 @@ def _read_exports(files: list[tuple[Path, Source, Resume | None]], out: Queue[tu
     for path, source, prior in files:
         try:
             reader = _Reader(path, source, prior)
-            out.put(("sha", reader.sha()))
+            out.put(("sha", (reader.sha(), reader.resume)))
             with collector_paused():
                 for group, rows, tally in reader.chats():
                     out.put(("chat", group))

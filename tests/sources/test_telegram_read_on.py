@@ -4,6 +4,7 @@ the messages already imported is read, and the store ends up as a fresh import o
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,13 @@ def test_a_grown_file_that_does_not_go_on_with_messages_is_read_whole(tmp_path: 
         path.write_text(text.rstrip()[:-1] + ', "extra": [1, 2]}\n', encoding="utf-8")  # a key after the list
         report = import_file(store, path)
         assert not report.read_on and report.parsed == 30
+
+
+def test_a_touched_but_unchanged_export_keeps_its_point_to_read_on_from(tmp_path: Path, readers: str) -> None:
+    messages = all_messages()
+    path = tmp_path / "result.json"
+    with open_store(tmp_path / "s.sqlite") as store:
+        import_file(store, export(path, messages[:30]))
+        os.utime(path, ns=(1, 1))  # touched: read again, found unchanged by its content
+        assert import_file(store, path).unchanged
+        assert import_file(store, export(path, messages)).read_on
