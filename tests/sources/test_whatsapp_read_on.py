@@ -95,3 +95,16 @@ def test_a_last_message_that_goes_on_or_a_file_without_a_final_line_end_is_read_
         import_file(store, write(path, lines(0, 20), end=""))
         assert not import_file(store, write(path, lines(0, 21))).read_on  # no point was marked
     assert stored(tmp_path / "s.sqlite")[-1].text == "message 20"
+
+
+def test_lines_read_on_are_numbered_as_in_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    old = lines(0, 30)
+    bad = "21/07/2022, 99:10 - Ana: not a time"  # skipped, with its line number
+    with open_store(tmp_path / "s.sqlite") as store:
+        import_file(store, write(path, old))
+        report = import_file(store, write(path, [*old, *lines(30, 3), bad, *lines(33, 2)]))
+        assert report.read_on
+    with open_store(tmp_path / "fresh.sqlite") as store:
+        whole = import_file(store, path)
+    assert report.warnings == whole.warnings and len(whole.warnings) == 1

@@ -25,7 +25,7 @@ is the chat name the export shows (the sender of iOS's encryption notice), else 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -418,10 +418,9 @@ def _chat(
     ids = StableIds(state.latest, state.at_latest)
 
     def messages() -> Iterator[Message]:
-        yield from _messages(path, encoding, group, layout, found, warn, ids, start, state.lines + 1)
-        ending = _ending(path)
-        if ending is not None and encoding.codec in _BYTE_CODECS and encoding.errors == "strict":
-            size, lines = ending
+        lines = yield from _messages(path, encoding, group, layout, found, warn, ids, start, state.lines + 1)
+        size = _ending(path)
+        if size is not None and encoding.codec in _BYTE_CODECS and encoding.errors == "strict":
             marker.point = (size, _State(encoding, lines, evidence, ids.latest, ids.at_latest).dumps())
 
     return Chat(group=group, messages=messages())
@@ -467,22 +466,18 @@ class _State:
             return None
 
 
-def _ending(path: Path) -> tuple[int, int] | None:
-    """The size and line count of a file that ends with a line end (else None: its last line
-    may go on in a later export)."""
+def _ending(path: Path) -> int | None:
+    """The size of a file that ends with a line end (else None: its last line may go on in a
+    later export)."""
     try:
         with path.open("rb") as fh:
             size = fh.seek(0, 2)
             if not size:
                 return None
             fh.seek(size - 1)
-            if fh.read(1) != b"\n":
-                return None
-            fh.seek(0)
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            return size if fh.read(1) == b"\n" else None
     except OSError:
         return None
-    return size, lines
 
 
 def _read_on_evidence(path: Path, offset: int, state: _State) -> dict[str, _Evidence] | None:
@@ -556,10 +551,13 @@ def _messages(
     ids: StableIds,
     start: int = 0,
     first: int = 1,
-) -> Iterator[Message]:
+) -> Generator[Message, None, int]:
+    """The messages of the lines from ``start`` (numbered from ``first``); returns the number
+    of the last line read."""
     order = found.order()
     pending: _Pending | None = None
     orphan = False  # inside lines that belong to no message (before the first, or a skipped one)
+    number = first - 1
     for number, line in text_lines(path, encoding, start, first):
         match = layout.header.match(line)
         if match is None:
@@ -587,6 +585,7 @@ def _messages(
         pending = _classify(number, when, header.rest, found.chat_name)
     if pending is not None:
         yield _message(group, pending, ids)
+    return number
 
 
 def _message(group: Group, pending: _Pending, ids: StableIds) -> Message:
