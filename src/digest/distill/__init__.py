@@ -101,7 +101,8 @@ def distill_store(
                 nick = parse_nickname(first_names[member], people.nickname)
                 intro = read_intro(intro.message, people.vocabulary, nick)
             intros[member] = intro
-    seen, activity, arrived = tally.members, tally.activity, tally.arrivals
+    seen, activity = tally.members, tally.activity
+    arrived = {member: entry.first for member, entry in seen.items()}  # first join or message
     newest = [part.newest for part in parts if part.newest is not None]
     members = sorted(
         (

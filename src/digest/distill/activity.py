@@ -6,11 +6,7 @@ newest message is "this week", so every build of the same data agrees.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-
-from digest.model import Kind, Message
 
 
 def week_of(moment: datetime | date) -> date:
@@ -38,23 +34,3 @@ def weeks_between(first: date, last: date) -> list[date]:
         out.append(monday)
         monday += timedelta(days=7)
     return out
-
-
-def weekly_activity(messages: Iterable[Message]) -> dict[str, dict[date, int]]:
-    """Member id -> Monday -> how many messages (text or media) they posted that week."""
-    counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for m in messages:
-        if m.author_id and m.kind in (Kind.TEXT, Kind.MEDIA):
-            counts[m.member_id][week_of(m.timestamp)] += 1
-    return {member: dict(weeks) for member, weeks in counts.items()}
-
-
-def arrivals(messages: Iterable[Message]) -> dict[str, datetime]:
-    """Member id -> when they first appeared: their earliest join record or message."""
-    first: dict[str, datetime] = {}
-    for m in messages:
-        if m.author_id and m.kind is not Kind.SERVICE:
-            seen = first.get(m.member_id)
-            if seen is None or m.timestamp < seen:
-                first[m.member_id] = m.timestamp
-    return first

@@ -82,19 +82,17 @@ class _MemberFacts(Protocol):
     def members(self) -> dict[str, Seen]: ...
     @property
     def activity(self) -> dict[str, dict[date, int]]: ...
-    @property
-    def arrivals(self) -> dict[str, datetime]: ...
 
 
 @dataclass(slots=True)
 class MemberTally:
     """Members as several parts (weeks of a group, groups of a community) saw them, folded
-    in order: the first name, the merged :class:`Seen`, weekly activity, the first arrival."""
+    in order: the first name, the merged :class:`Seen` (its ``first``: their arrival), weekly
+    activity."""
 
     first_names: dict[str, str] = field(default_factory=dict)
     members: dict[str, Seen] = field(default_factory=dict)
     activity: dict[str, dict[date, int]] = field(default_factory=dict)
-    arrivals: dict[str, datetime] = field(default_factory=dict)
 
     def fold(self, part: _MemberFacts) -> None:
         for member, name in part.first_names.items():
@@ -110,9 +108,6 @@ class MemberTally:
             totals = self.activity.setdefault(member, {})
             for monday, count in weeks.items():
                 totals[monday] = totals.get(monday, 0) + count
-        for member, when in part.arrivals.items():
-            if member not in self.arrivals or when < self.arrivals[member]:
-                self.arrivals[member] = when
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +122,6 @@ class GroupPart:
     first_names: dict[str, str]  # member -> the first display name in this group
     members: dict[str, Seen]  # authors of anything but service lines
     activity: dict[str, dict[date, int]]  # member -> Monday -> text and media messages
-    arrivals: dict[str, datetime]  # member -> first join or message
     message_count: int
     newest: datetime | None
     key: str = ""  # the cache key it was stored under: a digest of its inputs

@@ -95,7 +95,6 @@ class WeekPart:
     first_names: dict[str, str]
     members: dict[str, Seen]
     activity: dict[str, dict[date, int]]
-    arrivals: dict[str, datetime]  # member -> first join or message (no service lines)
     first_seen: dict[str, datetime]  # member -> first line of any kind (what intros count from)
     message_count: int
     newest: datetime | None
@@ -275,7 +274,6 @@ def _week_part(
     first_names: dict[str, str] = {}
     members: dict[str, Seen] = {}
     activity: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    arrivals: dict[str, datetime] = {}
     first_seen: dict[str, datetime] = {}
     for m in messages:
         if not m.author_id:
@@ -297,8 +295,6 @@ def _week_part(
         if m.kind in (Kind.TEXT, Kind.MEDIA):
             seen.count += 1
             activity[member][week_of(m.timestamp)] += 1
-        if member not in arrivals or m.timestamp < arrivals[member]:
-            arrivals[member] = m.timestamp
     people = rules.people
     fresh = {m: c for m, c in intro_candidates(messages).items() if m not in earlier.introduced}
     arrived = {m: earlier.first_seen.get(m, first_seen[m]) for m in fresh}
@@ -314,7 +310,6 @@ def _week_part(
         first_names=first_names,
         members=members,
         activity={member: dict(weeks) for member, weeks in activity.items()},
-        arrivals=arrivals,
         first_seen=first_seen,
         message_count=len(messages),
         newest=max((m.timestamp for m in messages), default=None),
@@ -345,7 +340,6 @@ def merge_weeks(parts: Sequence[WeekPart], rules: Rules) -> GroupPart:
         first_names=tally.first_names,
         members=tally.members,
         activity=tally.activity,
-        arrivals=tally.arrivals,
         message_count=sum(part.message_count for part in parts),
         newest=max(newest, default=None),
     )
