@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -24,11 +25,12 @@ if TYPE_CHECKING:  # the stages (numpy, jieba, whoosh) load when something is di
     from digest.distill.resources import Resource
 
 
-def mark_repeats(qas: Sequence[QA]) -> list[QA]:
+def mark_repeats(qas: Sequence[QA], cache: Path | None = None) -> list[QA]:
     """:func:`digest.distill.repeats.mark_repeats` (loaded when first needed)."""
+    from digest.distill.repeats import THRESHOLD
     from digest.distill.repeats import mark_repeats as mark
 
-    return mark(qas)
+    return mark(qas, THRESHOLD, cache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,9 @@ def distill_store(
     asked = sorted(qas, key=lambda q: (q.question.timestamp, q.id))
     return Knowledge(
         groups=tuple(groups),
-        qas=tuple(cached_step(mark_repeats, asked, whole_key(parts), cache)),  # repeats: community-wide
+        qas=tuple(
+            cached_step(functools.partial(mark_repeats, cache=cache), asked, whole_key(parts), cache)
+        ),  # repeats: community-wide
         unanswered=tuple(sorted(unanswered, key=lambda m: m.timestamp, reverse=True)),
         members=tuple(members),
         contributions=tuple(sorted(contribs, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))),

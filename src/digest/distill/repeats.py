@@ -15,21 +15,32 @@ a question that compares two things and one that does not are set further apart.
 question whose best earlier match reaches ``THRESHOLD`` is a repeat of it. The
 threshold is calibrated by ``bench/qa_eval.py`` on labelled repeat pairs and near misses;
 curators split a wrong merge in front matter (``split: true``, ``not_repeats:``).
+
+Words are weighed as they stood in the week a question was asked: BM25 and the similarity
+read the statistics of every question asked by the end of that week (Monday to Monday, UTC),
+none later. A question's repeat therefore never changes as later questions arrive (what was
+merged stays merged), and repeat detection is remembered week by week: a new day searches its
+own week again, not the history (:class:`_Weeks`).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
+from digest.distill.pergroup import PartCache
 from digest.model import QA
 from digest.parallel import forked_map
 from digest.search import analysis, glossary
 from digest.search.engine import Engine, Leaf
+from digest.store import week_number
 
 THRESHOLD = 0.35
 """Similarity from which a later question repeats an earlier one. Calibrated by
@@ -108,47 +119,42 @@ def _leaves(words: dict[str, tuple[str, ...]]) -> list[Leaf]:
 
 
 class _Similarity:
-    """idf-weighted word coverage of two questions, both ways (geometric mean), glossary-aware."""
+    """idf-weighted word coverage of two questions, both ways (geometric mean), glossary-aware,
+    with the word weights of the first ``size`` questions."""
 
-    def __init__(
-        self,
-        words: dict[str, dict[str, tuple[str, ...]]],
-        extra: dict[str, dict[str, tuple[str, ...]]],
-        compares: frozenset[str] = frozenset(),
-    ) -> None:
-        self.compares = compares
-        self.bags = {key: self._bag(w) | self._bag(extra.get(key, {})) for key, w in words.items()}
-        df: dict[str, int] = {}
-        for bag in self.bags.values():
-            for term in bag:
-                df[term] = df.get(term, 0) + 1
-        n = len(words) + PRIOR
-        idf = {term: math.log(1 + n / (count + 0.5)) for term, count in df.items()}
-        # Each subject word with its weight and every form that covers it: the word, a part of
-        # it (``ModuleNotFoundError``: ``modul``) or a translation of either.
-        self.heads = {
-            key: [(idf.get(term, 0.0), _forms(term, extras)) for term, extras in w.items()]
-            for key, w in words.items()
-        }
-        self.totals = {key: sum(weight for weight, _forms in heads) for key, heads in self.heads.items()}
+    def __init__(self, reads: Sequence[_Read], holders: Mapping[str, list[int]], size: int) -> None:
+        self.reads, self.holders, self.size = reads, holders, size
+        self.n = size + PRIOR
+        self._heads: dict[int, tuple[list[tuple[float, frozenset[str]]], float]] = {}
 
-    @staticmethod
-    def _bag(words: dict[str, tuple[str, ...]]) -> set[str]:
-        return {t for term, extras in words.items() for t in (term, *extras)}
+    def _idf(self, term: str) -> float:
+        df = bisect.bisect_left(self.holders.get(term, ()), self.size)  # questions below size with it
+        return math.log(1 + self.n / (df + 0.5)) if df else 0.0
 
-    def coverage(self, a: str, b: str) -> float:
+    def heads(self, a: int) -> tuple[list[tuple[float, frozenset[str]]], float]:
+        """Each subject word of question ``a`` with its weight and every form that covers it:
+        the word, a part of it (``ModuleNotFoundError``: ``modul``) or a translation of either;
+        and their total weight."""
+        found = self._heads.get(a)
+        if found is None:
+            heads = [(self._idf(term), _forms(term, extras)) for term, extras in self.reads[a].words.items()]
+            found = self._heads[a] = (heads, sum(weight for weight, _forms in heads))
+        return found
+
+    def coverage(self, a: int, b: int) -> float:
         """The share of ``a``'s subject words (by idf) that ``b`` has too."""
-        total = self.totals[a]
+        heads, total = self.heads(a)
         if total <= 0:
             return 0.0
-        bag = self.bags[b]
-        return sum(weight for weight, forms in self.heads[a] if not forms.isdisjoint(bag)) / total
+        bag = self.reads[b].bag
+        return sum(weight for weight, forms in heads if not forms.isdisjoint(bag)) / total
 
-    def __call__(self, a: str, b: str) -> float:
+    def __call__(self, a: int, b: int) -> float:
         value = math.sqrt(self.coverage(a, b) * self.coverage(b, a))
-        return value * COMPARE_PENALTY if (a in self.compares) != (b in self.compares) else value
+        return value * COMPARE_PENALTY if self.reads[a].compares != self.reads[b].compares else value
 
 
+@functools.lru_cache(maxsize=200_000)
 def _forms(term: str, extras: tuple[str, ...]) -> frozenset[str]:
     forms = {term, *extras}
     for t in (term, *extras):
@@ -166,34 +172,108 @@ all of them (:meth:`Engine.top_before_each`) instead of searched for each."""
 
 
 @dataclass(frozen=True, slots=True)
+class _Read:
+    """One question analysed: what searching for it and comparing it read."""
+
+    words: dict[str, tuple[str, ...]]  # its subject words, with their same-position extras
+    bag: frozenset[str]  # every subject word of the question and of its details, extras too
+    doc: list[str]  # what the BM25 index holds of it: every term of the question and details
+    compares: bool  # it compares two things
+
+    def __reduce__(self) -> tuple[type[_Read], tuple[object, ...]]:
+        return (_Read, (self.words, self.bag, self.doc, self.compares))
+
+
+def _reader() -> Callable[[Asked], _Read]:
+    """Analyses questions; a text asked again is analysed once."""
+    analysis.quiet_jieba()
+    read = functools.cache(terms)
+    bag = functools.cache(analysis.bag)
+
+    def analyse(a: Asked) -> _Read:
+        words = read(a.text)
+        details = read(a.details) if a.details else {}
+        every = {t for w in (words, details) for term, extras in w.items() for t in (term, *extras)}
+        doc = bag(f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")
+        return _Read(words, frozenset(every), doc, _COMPARE.search(a.text) is not None)
+
+    return analyse
+
+
 class _Search:
-    """What every question's search reads (inherited by forked workers, not copied to them)."""
+    """Each question searched among the earlier ones, weighed as of the end of its week.
 
-    ordered: list[Asked]
-    words: dict[str, dict[str, tuple[str, ...]]]
-    engine: Engine
-    similar: _Similarity
+    What it reads reaches forked workers by the fork, not copied to them.
+    """
 
-    def matches(self, numbers: Sequence[int]) -> dict[tuple[str, str], float]:
+    def __init__(self, ordered: Sequence[Asked], reads: Sequence[_Read]) -> None:
+        self.ordered, self.reads = ordered, reads
+        self.engine = Engine([{"text": r.doc} for r in reads])
+        holders: dict[str, list[int]] = {}  # each word: the questions that have it, in order
+        for number, r in enumerate(reads):
+            for term in r.bag:
+                holders.setdefault(term, []).append(number)
+        self.holders = holders
+        self.sizes = _week_ends(ordered)
+        self._as_of: tuple[int, Engine, _Similarity] | None = None
+
+    def as_of(self, size: int) -> tuple[Engine, _Similarity]:
+        """The index and the similarity of the first ``size`` questions (the last asked)."""
+        if self._as_of is None or self._as_of[0] != size:
+            self._as_of = (size, self.engine.as_of(size), _Similarity(self.reads, self.holders, size))
+        return self._as_of[1], self._as_of[2]
+
+    def shares(self, first: int) -> list[list[int]]:
+        """The questions from ``first`` on, week by week and the same words together (scored
+        once, see ``SAME_WORDS``), in shares of about ``_CHUNK`` for the workers."""
+        numbers = sorted(
+            range(max(first, 1), len(self.ordered)), key=lambda i: (self.sizes[i], self.ordered[i].text, i)
+        )
+        return [numbers[at : at + _CHUNK] for at in range(0, len(numbers), _CHUNK)]
+
+    def matches(self, numbers: Sequence[int]) -> dict[tuple[int, int], float]:
         """The similarities of the questions numbered ``numbers`` to their candidates."""
-        out: dict[tuple[str, str], float] = {}
-        asked_as: dict[str, list[int]] = {}  # the same words, the same query
+        out: dict[tuple[int, int], float] = {}
+        asked_as: dict[tuple[int, str], list[int]] = {}  # the same week and words, the same query
         for i in numbers:
-            asked_as.setdefault(self.ordered[i].text, []).append(i)
-        for same in asked_as.values():
-            leaves = _leaves(self.words[self.ordered[same[0]].id])
+            asked_as.setdefault((self.sizes[i], self.ordered[i].text), []).append(i)
+        for (size, _text), same in asked_as.items():
+            leaves = _leaves(self.reads[same[0]].words)
             if not leaves:
                 continue
+            engine, similar = self.as_of(size)
             if len(same) >= SAME_WORDS:
-                found = self.engine.top_before_each(leaves, TOP, same)  # earlier questions only
+                found = engine.top_before_each(leaves, TOP, same)  # earlier questions only
             else:
-                found = [self.engine.top(leaves, TOP, before=i) for i in same]
+                found = [engine.top(leaves, TOP, before=i) for i in same]
             for i, top in zip(same, found, strict=True):
-                a = self.ordered[i].id
                 for number, _score in top:
-                    b = self.ordered[number].id
-                    out[(a, b)] = round(self.similar(a, b), 4)
+                    out[(i, number)] = round(similar(i, number), 4)
         return out
+
+    def search(self, first: int = 1) -> dict[tuple[int, int], float]:
+        """The similarities of every question from ``first`` on to its candidates."""
+        out: dict[tuple[int, int], float] = {}
+        shares = self.shares(first)
+        for found in forked_map(self.matches, shares, len(self.ordered) - first, PARALLEL_QUESTIONS):
+            out.update(found)
+        return out
+
+
+def _ordered(asked: Sequence[Asked]) -> list[Asked]:
+    return sorted(asked, key=lambda a: (a.when, a.id))
+
+
+def _week_ends(ordered: Sequence[Asked]) -> list[int]:
+    """For each question (in order), how many questions were asked by the end of its week."""
+    weeks = [week_number(a.when.timestamp()) for a in ordered]
+    ends = [0] * len(weeks)
+    end = len(weeks)
+    for i in range(len(weeks) - 1, -1, -1):
+        if i + 1 < len(weeks) and weeks[i] != weeks[i + 1]:
+            end = i + 1
+        ends[i] = end
+    return ends
 
 
 def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
@@ -203,52 +283,137 @@ def similarities(asked: Sequence[Asked]) -> dict[tuple[str, str], float]:
     """
     if len(asked) < 2:
         return {}
-    analysis.quiet_jieba()
-    ordered = sorted(asked, key=lambda a: (a.when, a.id))
-    read = functools.cache(terms)  # a question asked in the same words is analysed once
-    words = {a.id: read(a.text) for a in ordered}
-    details = {a.id: read(a.details) for a in ordered if a.details}
-    bag = functools.cache(analysis.bag)
-    engine = Engine([{"text": bag(f"{a.text[:MAX_CHARS]}\n{a.details[:MAX_CHARS]}")} for a in ordered])
-    compares = frozenset(a.id for a in ordered if _COMPARE.search(a.text))
-    search = _Search(ordered, words, engine, _Similarity(words, details, compares))
-    # Questions asked in the same words go together (scored once, see SAME_WORDS), in shares of
-    # about _CHUNK questions for the workers.
-    numbers = sorted(range(1, len(ordered)), key=lambda i: (ordered[i].text, i))
-    shares = [numbers[at : at + _CHUNK] for at in range(0, len(numbers), _CHUNK)]
-    out: dict[tuple[str, str], float] = {}
-    for found in forked_map(search.matches, shares, len(ordered), PARALLEL_QUESTIONS):
-        out.update(found)
-    return out
+    ordered = _ordered(asked)
+    analyse = _reader()
+    search = _Search(ordered, [analyse(a) for a in ordered])
+    return {(ordered[a].id, ordered[b].id): value for (a, b), value in search.search().items()}
 
 
-def find_repeats(asked: Sequence[Asked], threshold: float = THRESHOLD) -> dict[str, Repeat]:
+def find_repeats(
+    asked: Sequence[Asked], threshold: float = THRESHOLD, cache: Path | None = None
+) -> dict[str, Repeat]:
     """For each question that asks an earlier one again: the earlier question and how sure.
 
     A question repeats the most similar earlier question, if that reaches ``threshold``; a
-    repeat never gets repeats of its own (they join the first question instead).
+    repeat never gets repeats of its own (they join the first question instead). With
+    ``cache``, the weeks whose questions and earlier questions did not change are not
+    searched again (see :class:`_Weeks`).
     """
-    sims = similarities(asked)
-    best: dict[str, tuple[float, str]] = {}
-    for (later, earlier), value in sims.items():
-        if value >= threshold and (later not in best or (value, earlier) > best[later]):
-            best[later] = (value, earlier)
+    ordered = _ordered(asked)
+    best = _Weeks(ordered, cache).best()
     out: dict[str, Repeat] = {}
-    when = {a.id: (a.when, a.id) for a in asked}
-    for later in sorted(best, key=when.__getitem__):
-        value, earlier = best[later]
+    for later in ordered:
+        found = best.get(later.id)
+        if found is None or found[0] < threshold:
+            continue
+        value, earlier = found
         root = out[earlier].of if earlier in out else earlier
-        out[later] = Repeat(root, round(value, 2))
+        out[later.id] = Repeat(root, round(value, 2))
     return out
 
 
-def mark_repeats(qas: Sequence[QA], threshold: float = THRESHOLD) -> list[QA]:
+Best = tuple[float, str]
+"""A question's most similar earlier question: the similarity, the earlier question's id."""
+
+
+class _Weeks:
+    """Repeat detection remembered week by week (in files ``repeats-*.pickle`` of ``cache``).
+
+    A question's repeat depends on its week and the weeks before only: it is searched among
+    the earlier questions with the word weights of every question asked by the end of its
+    week. A week's entry keeps its questions analysed and, with the key of every week up to
+    it, their best matches; a new day searches its own week again, no other, and what was
+    merged once stays merged as the collection grows.
+    """
+
+    def __init__(self, ordered: Sequence[Asked], cache: Path | None) -> None:
+        self.ordered, self.cache = ordered, PartCache(cache)
+        ends = sorted(set(_week_ends(ordered)))
+        self.weeks = [range(start, end) for start, end in zip([0, *ends], ends, strict=False)]
+
+    def best(self) -> dict[str, Best]:
+        code = _code_key()
+        contents: list[str] = []
+        chains: list[str] = []
+        chain = code
+        for week in self.weeks:
+            content = hashlib.sha256(code.encode())
+            for a in self.ordered[week.start : week.stop]:
+                content.update(repr((a.id, a.when.isoformat(), a.text, a.details)).encode("utf-8"))
+            contents.append(content.hexdigest())
+            chain = hashlib.sha256(f"{chain}\0{contents[-1]}".encode()).hexdigest()
+            chains.append(chain)
+        entries = [self._load(content) for content in contents]
+        first = next(
+            (w for w, entry in enumerate(entries) if entry is None or entry[0] != chains[w]), len(self.weeks)
+        )
+        best: dict[str, Best] = {}
+        for entry in entries[:first]:
+            assert entry is not None
+            best.update(entry[2])
+        if first < len(self.weeks):
+            analyse = _reader()
+            reads: list[_Read] = []
+            for week, entry in zip(self.weeks, entries, strict=True):
+                reads += (
+                    entry[1]
+                    if entry is not None
+                    else [analyse(a) for a in self.ordered[week.start : week.stop]]
+                )
+            found = self._search(reads, self.weeks[first].start)
+            best.update(found)
+            for w in range(first, len(self.weeks)):
+                ids = [a.id for a in self.ordered[self.weeks[w].start : self.weeks[w].stop]]
+                week_reads = reads[self.weeks[w].start : self.weeks[w].stop]
+                self._save(contents[w], (chains[w], week_reads, {i: found[i] for i in ids if i in found}))
+        self._prune()
+        return best
+
+    def _search(self, reads: list[_Read], first: int) -> dict[str, Best]:
+        search = _Search(self.ordered, reads)
+        best: dict[int, tuple[float, int]] = {}
+        for (later, earlier), value in search.search(first).items():
+            if later not in best or (value, self.ordered[earlier].id) > (
+                best[later][0],
+                self.ordered[best[later][1]].id,
+            ):
+                best[later] = (value, earlier)
+        return {self.ordered[a].id: (value, self.ordered[b].id) for a, (value, b) in best.items()}
+
+    def _load(self, content: str) -> tuple[str, list[_Read], dict[str, Best]] | None:
+        entry = self.cache.load(f"repeats-{content}", tuple)
+        ok = entry is not None and len(entry) == 3 and isinstance(entry[0], str)
+        return entry if ok else None
+
+    def _save(self, content: str, entry: tuple[str, list[_Read], dict[str, Best]]) -> None:
+        self.cache.save(f"repeats-{content}", entry)
+
+    def _prune(self) -> None:
+        """Forget the weeks of other questions (and of older code)."""
+        folder = self.cache.folder
+        if folder is not None and folder.is_dir():
+            for path in folder.glob("repeats-*.pickle"):
+                if path.stem not in self.cache.used:
+                    path.unlink(missing_ok=True)
+
+
+@functools.cache
+def _code_key() -> str:
+    """A hash of the code and data repeat detection reads: an entry never outlives a change."""
+    digest = hashlib.sha256()
+    search = Path(analysis.__file__).parent
+    for path in sorted([Path(__file__), *search.glob("*.py"), *search.glob("*.txt")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def mark_repeats(qas: Sequence[QA], threshold: float = THRESHOLD, cache: Path | None = None) -> list[QA]:
     """The Q&A with ``repeat_of`` set on those that ask an earlier Q&A again."""
     asked = [
         Asked(qa.id, qa.question.text, qa.question.timestamp, "\n".join(d.text for d in qa.details))
         for qa in qas
     ]
-    repeats = find_repeats(asked, threshold)
+    repeats = find_repeats(asked, threshold, cache)
     return [
         replace(qa, repeat_of=repeats[qa.id].of, repeat_confidence=repeats[qa.id].confidence)
         if qa.id in repeats

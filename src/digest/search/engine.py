@@ -17,6 +17,7 @@ to the end, so its bonus also depends on document order).
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -88,19 +89,50 @@ class Engine:
         counts = np.bincount(keys, minlength=len(self.keys))
         self.starts: Ints = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         fields = {field: i for i, field in enumerate(sorted(lengths))}
-        field_of_key = np.array([fields[f] for f, _t in self.keys], dtype=np.int64)[keys]
-        averages = np.array([(sum(lengths[f]) / self.size) or 1.0 for f in sorted(lengths)], dtype=np.float64)
+        self._keys: Ints = keys  # each posting's key
+        self._tf: Floats = tf
+        self._field: Ints = np.array([fields[f] for f, _t in self.keys], dtype=np.int64)[keys]
+        # Per field, the total length of the first n documents at [field, n]: exact integers.
+        self._total_lengths: Ints = np.zeros((len(fields), self.size + 1), dtype=np.int64)
         stored = np.zeros((len(fields), max(self.size, 1)), dtype=np.float64)
         for field, i in fields.items():
-            stored[i, : self.size] = _stored_length(np.array(lengths[field], dtype=np.int64))
-        fl = stored[field_of_key, self.docs]
-        idf = np.log(self.size / (counts[keys] + 1.0)) + 1.0
-        norm = k1 * ((1 - b) + b * fl / averages[field_of_key])
-        self.weights: Floats = idf * ((tf * (k1 + 1)) / (tf + norm))
-        self.best: Floats = np.zeros(len(self.keys), dtype=np.float64)  # each posting's highest weight
-        if len(self.weights):
-            np.maximum.at(self.best, keys, self.weights)
-        self.df: Ints = counts.astype(np.int64)
+            raw = np.array(lengths[field], dtype=np.int64)
+            self._total_lengths[i, 1:] = np.cumsum(raw)
+            stored[i, : self.size] = _stored_length(raw)
+        self._fl: Floats = stored[self._field, self.docs]
+        self.b, self.k1 = b, k1
+        self.weights, self.best, self.df = self._weigh(self.size)
+
+    def as_of(self, size: int) -> Engine:
+        """The index as it stood with only its first ``size`` documents: the same postings,
+        weighed by their document frequencies and field lengths (for queries of documents below
+        ``size``: those above it keep a weight, never a meaning).
+
+        Documents then get the very scores an index of the first ``size`` alone gives them.
+        """
+        view = copy.copy(self)
+        view.weights, view.best, view.df = self._weigh(size)
+        return view
+
+    def _weigh(self, size: int) -> tuple[Floats, Floats, Ints]:
+        """Each posting's BM25 weight, each key's highest weight and document frequency, with
+        the statistics of the first ``size`` documents."""
+        keys, count = self._keys, len(self.keys)
+        if not len(keys):
+            return np.zeros(0), np.zeros(count), np.zeros(count, dtype=np.int64)
+        seen = self.docs < size
+        df = np.bincount(keys[seen], minlength=count).astype(np.int64)
+        averages = np.array(
+            [(int(total[size]) / size if size else 0.0) or 1.0 for total in self._total_lengths],
+            dtype=np.float64,
+        )
+        idf = np.log(max(size, 1) / (df[keys] + 1.0)) + 1.0
+        norm = self.k1 * ((1 - self.b) + self.b * self._fl / averages[self._field])
+        tf = self._tf
+        weights: Floats = idf * ((tf * (self.k1 + 1)) / (tf + norm))
+        # Each key's highest weight (postings are grouped by key, and every key has one).
+        best: Floats = np.maximum.reduceat(np.where(seen, weights, 0.0), self.starts[:-1])
+        return weights, best, df
 
     def doc_frequency(self, field: str, term: str) -> int:
         """How many documents have ``term`` in ``field``."""
@@ -170,16 +202,19 @@ class Engine:
         the same to the last bit, and so are the ties (to the lower document number).
         """
         postings: list[tuple[int, int, float, float]] = []
+        last = max(befores, default=0)  # documents from here on are never among the results
         for leaf in leaves:
             key = self.keys.get((leaf.field, leaf.term))
-            if key is not None and self.starts[key + 1] > self.starts[key]:
+            if key is not None:
                 start, end = int(self.starts[key]), int(self.starts[key + 1])
-                postings.append((start, end, leaf.boost, leaf.boost * float(self.best[key])))
+                end = start + int(np.searchsorted(self.docs[start:end], last))
+                if end > start:
+                    postings.append((start, end, leaf.boost, leaf.boost * float(self.best[key])))
         if not postings or k <= 0:
             return [[] for _before in befores]
         postings.sort(key=lambda p: (-p[3], p[0]))  # as top() orders them: the same sums
-        scores = np.zeros(self.size, dtype=np.float64)
-        matched = np.zeros(self.size, dtype=np.bool_)
+        scores = np.zeros(last, dtype=np.float64)
+        matched = np.zeros(last, dtype=np.bool_)
         for start, end, boost, _highest in postings:
             docs = self.docs[start:end]  # each document once per posting: plain indexing adds right
             scores[docs] += self.weights[start:end] * boost
