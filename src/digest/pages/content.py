@@ -19,6 +19,11 @@ class ContentIndex:
     members: dict[str, Document] = field(default_factory=dict)
 
     def rel(self, doc: Document) -> str:
+        """The page's path relative to docs_dir, with ``/`` (a string operation for the usual
+        case: tens of thousands of pages are placed on every run)."""
+        path, root = str(doc.path), str(self.docs_dir)
+        if path.startswith(root) and path[len(root) : len(root) + 1] == os.sep and os.sep == "/":
+            return path[len(root) + 1 :]
         return doc.path.relative_to(self.docs_dir).as_posix()
 
 
