@@ -206,7 +206,9 @@ class _Search:
     What it reads reaches forked workers by the fork, not copied to them.
     """
 
-    def __init__(self, ordered: Sequence[Asked], reads: Sequence[_Read]) -> None:
+    def __init__(
+        self, ordered: Sequence[Asked], reads: Sequence[_Read], ends: list[int] | None = None
+    ) -> None:
         self.ordered, self.reads = ordered, reads
         self.engine = Engine([{"text": r.doc} for r in reads])
         holders: dict[str, list[int]] = {}  # each word: the questions that have it, in order
@@ -214,7 +216,7 @@ class _Search:
             for term in r.bag:
                 holders.setdefault(term, []).append(number)
         self.holders = holders
-        self.sizes = _week_ends(ordered)
+        self.sizes = ends if ends is not None else _week_ends(ordered)
         self._as_of: tuple[int, Engine, _Similarity] | None = None
 
     def as_of(self, size: int) -> tuple[Engine, _Similarity]:
@@ -328,21 +330,13 @@ class _Weeks:
 
     def __init__(self, ordered: Sequence[Asked], cache: Path | None) -> None:
         self.ordered, self.cache = ordered, PartCache(cache)
-        ends = sorted(set(_week_ends(ordered)))
+        self.ends = _week_ends(ordered)
+        ends = sorted(set(self.ends))
         self.weeks = [range(start, end) for start, end in zip([0, *ends], ends, strict=False)]
 
     def best(self) -> dict[str, Best]:
-        code = _code_key()
-        contents: list[str] = []
-        chains: list[str] = []
-        chain = code
-        for week in self.weeks:
-            content = hashlib.sha256(code.encode())
-            for a in self.ordered[week.start : week.stop]:
-                content.update(repr((a.id, a.when.isoformat(), a.text, a.details)).encode("utf-8"))
-            contents.append(content.hexdigest())
-            chain = hashlib.sha256(f"{chain}\0{contents[-1]}".encode()).hexdigest()
-            chains.append(chain)
+        """Each question's most similar earlier question (of those BM25 ranks best for it)."""
+        contents, chains = self._keys()
         entries = [self._load(content) for content in contents]
         first = next(
             (w for w, entry in enumerate(entries) if entry is None or entry[0] != chains[w]), len(self.weeks)
@@ -363,14 +357,30 @@ class _Weeks:
             found = self._search(reads, self.weeks[first].start)
             best.update(found)
             for w in range(first, len(self.weeks)):
-                ids = [a.id for a in self.ordered[self.weeks[w].start : self.weeks[w].stop]]
-                week_reads = reads[self.weeks[w].start : self.weeks[w].stop]
-                self._save(contents[w], (chains[w], week_reads, {i: found[i] for i in ids if i in found}))
+                week = self.weeks[w]
+                mine = {a.id: found[a.id] for a in self.ordered[week.start : week.stop] if a.id in found}
+                self._save(contents[w], (chains[w], reads[week.start : week.stop], mine))
         self._prune()
         return best
 
+    def _keys(self) -> tuple[list[str], list[str]]:
+        """Each week's key: of its questions alone (its entry's name), and of its questions and
+        every earlier week's (what its best matches were found from)."""
+        code = _code_key()
+        contents: list[str] = []
+        chains: list[str] = []
+        chain = code
+        for week in self.weeks:
+            content = hashlib.sha256(code.encode())
+            for a in self.ordered[week.start : week.stop]:
+                content.update(repr((a.id, a.when.isoformat(), a.text, a.details)).encode("utf-8"))
+            contents.append(content.hexdigest())
+            chain = hashlib.sha256(f"{chain}\0{contents[-1]}".encode()).hexdigest()
+            chains.append(chain)
+        return contents, chains
+
     def _search(self, reads: list[_Read], first: int) -> dict[str, Best]:
-        search = _Search(self.ordered, reads)
+        search = _Search(self.ordered, reads, self.ends)
         best: dict[int, tuple[float, int]] = {}
         for (later, earlier), value in search.search(first).items():
             if later not in best or (value, self.ordered[earlier].id) > (
