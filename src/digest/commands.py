@@ -133,8 +133,9 @@ def run_distill(
     root = config_file.resolve().parent
     docs = Path(mk.docs_dir)
     # The knowledge is millions of records, none in cycles: a collection would only walk them
-    # again and again while the content pages are read and the drafts written.
-    with parsed_cache(content_cache(root, cfg)), collector_paused():
+    # again and again while the content pages are read, the drafts written and the parsed
+    # pages kept.
+    with collector_paused(), parsed_cache(content_cache(root, cfg)):
         knowledge = knowledge_for(root, cfg, echo, docs_dir=docs, imported=imported)
         if timings is not None:
             timings["knowledge"] = time.perf_counter()
