@@ -179,9 +179,12 @@ def write_community(root: Path, language: str) -> tuple[Path, Path]:
     return digest_yml, plain_yml
 
 
-def import_and_distill(config_file: Path, figures: Figures | None) -> float:
+def import_and_distill(
+    config_file: Path, figures: Figures | None, stages: dict[str, float] | None = None
+) -> float:
     """``digest distill`` as the command runs it (import, distill, drafts; nothing at all when
-    no input changed since its last run); returns its seconds."""
+    no input changed since its last run); returns its seconds. ``stages`` hears each stage's
+    seconds (``import``, ``knowledge``, ``drafts``: the drafts and everything after them)."""
     from digest.commands import run_distill_if_changed
 
     quiet: Callable[..., None] = lambda *args, **kwargs: None  # noqa: E731
@@ -189,6 +192,10 @@ def import_and_distill(config_file: Path, figures: Figures | None) -> float:
     start = time.perf_counter()
     outcome = run_distill_if_changed(config_file, quiet, timings)
     done = time.perf_counter()
+    if stages is not None and "knowledge" in timings:
+        stages["import"] = timings["import"] - start
+        stages["knowledge"] = timings["knowledge"] - timings["import"]
+        stages["drafts"] = done - timings["knowledge"]
     if figures is not None:
         assert outcome is not None, "the first distill of a new community always runs"
         knowledge, report = outcome
@@ -268,10 +275,12 @@ def run(args: argparse.Namespace, work: Path, echo: Callable[[str], None]) -> Fi
     if args.new_day:
         more = args.messages + args.groups * generate.MESSAGES_PER_DAY
         generate.generate(exports, more, args.members, args.groups, args.format, args.seed)
-        figures.new_day_s = import_and_distill(digest_yml, None)
+        stages: dict[str, float] = {}
+        figures.new_day_s = import_and_distill(digest_yml, None, stages)
+        split = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items())
         echo(
             f"one new day ({args.groups * generate.MESSAGES_PER_DAY:,} more messages, the exports "
-            f"written again with them): import + distill {figures.new_day_s:.2f} s, "
+            f"written again with them): import + distill {figures.new_day_s:.2f} s ({split}), "
             f"{figures.new_day_s / first:.3f} of the first"
         )
     if not args.skip_site:

@@ -74,7 +74,14 @@ def test_build_bench_times_one_new_day(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     day = next(line for line in result.stdout.splitlines() if line.startswith("one new day"))
-    assert re.search(r"import \+ distill [\d.]+ s, [\d.]+ of the first$", day), day
+    found = re.search(
+        r"import \+ distill ([\d.]+) s \(import ([\d.]+) s, knowledge ([\d.]+) s, drafts ([\d.]+) s\), "
+        r"[\d.]+ of the first$",
+        day,
+    )
+    assert found, day
+    total, *split = (float(x) for x in found.groups())
+    assert abs(total - sum(split)) < 0.02  # the stages add up to the whole run
     exports = sorted((work / "community" / "exports").rglob("result.json"))
     written = sum(len(json.loads(p.read_text(encoding="utf-8"))["messages"]) for p in exports)
     per_day = generator().MESSAGES_PER_DAY
