@@ -138,8 +138,8 @@ class QA:
     accepted_confidence: float = 0.0
     repeat_of: str | None = None  # the earlier Q&A this one asks again
     repeat_confidence: float = 0.0
-    # A digest of everything the Q&A was distilled from ("": unknown): the same origin, the same
-    # Q&A, so later stages tell an unchanged one without reading it all.
+    # A digest of the Q&A as distilled ("": unknown): the same origin, the same Q&A, so later
+    # stages tell an unchanged one without reading it all.
     origin: str = field(default="", compare=False)
 
     @property

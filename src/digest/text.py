@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+import orjson
+
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SLUG_DROP = re.compile(r"[^\w\u3400-\u9fff\uf900-\ufaff]+")
 RESERVED = frozenset(
@@ -28,6 +30,16 @@ def has_cjk(text: str) -> bool:
 def short_hash(*parts: str, length: int = 8) -> str:
     """A stable hex digest of the parts, for ids and disambiguation."""
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+
+
+def record_digest(value: object) -> str:
+    """A hex digest of records' values: every field of the dataclasses, as orjson writes them
+    (anything orjson does not know by its ``repr``)."""
+    try:
+        data = orjson.dumps(value, default=repr)
+    except orjson.JSONEncodeError:  # a lone surrogate in chat text: slower, same meaning
+        data = repr(value).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
 
 
 def slugify(text: str, limit: int = 60) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from digest.distill import Knowledge, distill_store, pergroup, weeks
-from digest.model import Group, Kind, Message, Reaction
+from digest.model import QA, Group, Kind, Message, Reaction
 from digest.store import Store, open_store
 
 T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)  # a Monday
@@ -220,7 +220,10 @@ def test_a_qa_keeps_its_origin_until_something_it_was_distilled_from_changes(tmp
         store.add_messages(G, history)
         before = {qa.id: qa for qa in distill(store, cache).qas}
         assert all(qa.origin for qa in before.values())
-        asked = next(qa for qa in before.values() if qa.question.timestamp < history[100].timestamp)
+        by_week: dict[int, list[QA]] = {}
+        for qa in before.values():
+            by_week.setdefault(weeks.week_number(qa.question.timestamp.timestamp()), []).append(qa)
+        asked = next(qas[0] for _week, qas in sorted(by_week.items()) if len(qas) >= 2)  # and another
         late = Message(
             G.platform,
             G.id,
@@ -232,11 +235,16 @@ def test_a_qa_keeps_its_origin_until_something_it_was_distilled_from_changes(tmp
             reply_to=asked.question.id,
         )
         store.add_messages(G, [late])
+        week_of_asked = weeks.week_number(asked.question.timestamp.timestamp())
         after = {qa.id: qa for qa in distill(store, cache).qas}
     assert after[asked.id].origin != asked.origin and after[asked.id] != asked  # it got an answer
     same = [i for i in before if before[i].origin == after[i].origin]
-    assert len(same) >= len(before) // 2  # the weeks nothing reached keep theirs
+    assert len(same) == len(before) - 1  # the Q&A of the weeks the answer reached keep theirs too
     assert all(before[i] == after[i] for i in same)
+    redistilled = [
+        i for i in same if weeks.week_number(before[i].question.timestamp.timestamp()) == week_of_asked
+    ]
+    assert redistilled  # distilled again, came out the same: the same origin
 
 
 def test_a_thread_of_thousands_of_replies_over_two_weeks(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from digest.pages.frontmatter import (
 )
 from digest.pages.templates import Templates
 from digest.parallel import forked_map
-from digest.text import short_hash, slugify
+from digest.text import record_digest, short_hash, slugify
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,11 +234,7 @@ def _known(qa: QA) -> object:
 
 def _key(*parts: object) -> str:
     """A digest of the records' values: every field of the dataclasses, as orjson writes them."""
-    try:
-        data = orjson.dumps(parts, default=repr)
-    except orjson.JSONEncodeError:  # a lone surrogate in chat text: slower, same meaning
-        data = repr(parts).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(data).hexdigest()[:32]
+    return record_digest(parts)[:32]
 
 
 def _code_key(templates: Templates) -> str:
