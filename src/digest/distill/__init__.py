@@ -27,10 +27,9 @@ if TYPE_CHECKING:  # the stages (numpy, jieba, whoosh) load when something is di
 
 def mark_repeats(qas: Sequence[QA], cache: Path | None = None) -> list[QA]:
     """:func:`digest.distill.repeats.mark_repeats` (loaded when first needed)."""
-    from digest.distill.repeats import THRESHOLD
     from digest.distill.repeats import mark_repeats as mark
 
-    return mark(qas, THRESHOLD, cache)
+    return mark(qas, cache=cache)
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,12 +129,6 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def _origin(qa: QA) -> str:
-    """A digest of a Q&A just distilled: a week distilled again keeps the origin of each of its
-    Q&A that came out the same (its draft is then neither rendered nor compared again)."""
-    return record_digest(qa)
-
-
 def chain_keys(weeks: Sequence[Week], base: str) -> dict[int, str]:
     """Week -> a digest of its content and of every earlier week's (and of ``base``)."""
     chain = _digest(base, few_links(weeks))
@@ -183,7 +177,9 @@ def distill_weeks(source: Source, rules: Rules, cache: PartCache, base: str) -> 
         part = cache.load(key, WeekPart)
         if part is None:
             part = _week_part(week, own(week), later, source, rules, mode, links, earlier, read)
-            part = replace(part, qas=tuple(replace(qa, origin=_origin(qa)) for qa in part.qas))
+            # Each Q&A's origin is a digest of it: a week distilled again keeps the origin of
+            # each of its Q&A that came out the same (its draft is not rendered again).
+            part = replace(part, qas=tuple(replace(qa, origin=record_digest(qa)) for qa in part.qas))
             cache.save(key, part)
         parts.append(part)
         earlier.add(links[week.number], part)
