@@ -397,9 +397,14 @@ def message_row(m: Message) -> Row:
         m.edited.timestamp() if m.edited else None,
         m.forwarded_from,
     )
-    said = m.kind is Kind.TEXT or m.kind is Kind.MEDIA
-    flags = (SAID | (LINKED if m.reply_to is not None else 0)) if said else 0
-    return m.id, m.timestamp.timestamp(), orjson.dumps(body), flags
+    return m.id, m.timestamp.timestamp(), orjson.dumps(body), flags(m)
+
+
+def flags(m: Message) -> int:
+    """``SAID`` for a text or media message, with ``LINKED`` when it carries a reply link."""
+    if m.kind is not Kind.TEXT and m.kind is not Kind.MEDIA:
+        return 0
+    return SAID | LINKED if m.reply_to is not None else SAID
 
 
 def batched(items: Iterable[Row], size: int) -> Iterator[list[Row]]:

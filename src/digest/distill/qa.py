@@ -38,6 +38,7 @@ from digest.distill.tags import choose_tags
 from digest.distill.tags import match_tags as match_tags
 from digest.model import QA, Answer, Kind, Message
 from digest.search import analysis, glossary
+from digest.store import LINKED, SAID, flags
 from digest.text import short_hash
 
 MIN_QUESTION_CONFIDENCE = 0.6
@@ -78,9 +79,13 @@ def few_reply_links(messages: Sequence[Message]) -> bool:
     Then its replies are reconstructed (:func:`digest.distill.threads.reconstruct`); the
     links it does carry still win.
     """
-    said = [m for m in messages if m.kind in (Kind.TEXT, Kind.MEDIA)]
-    linked = sum(1 for m in said if m.reply_to is not None)
-    return linked < max(1.0, FEW_LINKS * len(said))
+    marks = [flags(m) for m in messages]
+    return too_few_links(sum(f & SAID for f in marks), sum(1 for f in marks if f & LINKED))
+
+
+def too_few_links(said: int, linked: int) -> bool:
+    """:func:`few_reply_links` from the counts of text and media messages and of those linked."""
+    return linked < max(1.0, FEW_LINKS * said)
 
 
 def distill_group(

@@ -41,6 +41,7 @@ from digest.parallel import forked_map
 from digest.search import analysis, glossary
 from digest.search.engine import Engine, Leaf
 from digest.store import week_number
+from digest.text import record_digest
 
 THRESHOLD = 0.35
 """Similarity from which a later question repeats an earlier one. Calibrated by
@@ -371,11 +372,9 @@ class _Weeks:
         chains: list[str] = []
         chain = code
         for week in self.weeks:
-            content = hashlib.sha256(code.encode())
-            for a in self.ordered[week.start : week.stop]:
-                content.update(repr((a.id, a.when.isoformat(), a.text, a.details)).encode("utf-8"))
-            contents.append(content.hexdigest())
-            chain = hashlib.sha256(f"{chain}\0{contents[-1]}".encode()).hexdigest()
+            asked = [(a.id, a.when, a.text, a.details) for a in self.ordered[week.start : week.stop]]
+            contents.append(record_digest((code, asked)))
+            chain = record_digest((chain, contents[-1]))
             chains.append(chain)
         return contents, chains
 

@@ -23,7 +23,6 @@ week: such a group is distilled as one span.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 from digest.distill.activity import week_of
 from digest.distill.intros import Intro, accept_intros, intro_candidates
 from digest.distill.profiles import parse_nickname
-from digest.distill.qa import FEW_LINKS, distill_group
+from digest.distill.qa import distill_group, too_few_links
 from digest.distill.resources import (
     Share,
     in_qas,
@@ -45,7 +44,7 @@ from digest.distill.resources import (
 from digest.distill.scoring import qa_contributions, thanks_contributions
 from digest.distill.threads import WINDOW, reconstruct
 from digest.model import QA, Contribution, Kind, Message
-from digest.store import Week, week_number
+from digest.store import LINKED, SAID, Week, flags, week_number
 from digest.text import record_digest
 
 if TYPE_CHECKING:
@@ -121,20 +120,15 @@ class _Earlier:
 
 def few_links(weeks: Sequence[Week]) -> bool:
     """:func:`digest.distill.qa.few_reply_links`, from the store's counts."""
-    said = sum(w.said for w in weeks)
-    return sum(w.linked for w in weeks) < max(1.0, FEW_LINKS * said)
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    return too_few_links(sum(w.said for w in weeks), sum(w.linked for w in weeks))
 
 
 def chain_keys(weeks: Sequence[Week], base: str) -> dict[int, str]:
     """Week -> a digest of its content and of every earlier week's (and of ``base``)."""
-    chain = _digest(base, few_links(weeks))
+    chain = record_digest((base, few_links(weeks)))
     out: dict[int, str] = {}
     for week in weeks:
-        chain = out[week.number] = _digest(chain, week.number, week.count, week.seq)
+        chain = out[week.number] = record_digest((chain, week.number, week.count, week.seq))
     return out
 
 
@@ -173,7 +167,7 @@ def distill_weeks(source: Source, rules: Rules, cache: PartCache, base: str) -> 
     parts: list[WeekPart] = []
     for week in weeks:
         later = sorted(reaching.get(week.number, ()))
-        key = f"week-{_digest(chains[week.number], later)}"
+        key = f"week-{record_digest((chains[week.number], later))}"
         part = cache.load(key, WeekPart)
         if part is None:
             part = _week_part(week, own(week), later, source, rules, mode, links, earlier, read)
@@ -398,10 +392,9 @@ class MemorySource:
     def weeks(self) -> list[Week]:
         out = []
         for number in sorted(self.by_week):
-            found = self.by_week[number]
-            said = [m for m in found if m.kind in (Kind.TEXT, Kind.MEDIA)]
-            linked = sum(1 for m in said if m.reply_to is not None)
-            out.append(Week(number, len(found), 0, len(said), linked))
+            marks = [flags(m) for m in self.by_week[number]]
+            said, linked = sum(f & SAID for f in marks), sum(1 for f in marks if f & LINKED)
+            out.append(Week(number, len(marks), 0, said, linked))
         return out
 
     def week(self, week: Week) -> list[Dated]:
