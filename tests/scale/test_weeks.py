@@ -39,8 +39,11 @@ LINES = [
 ]
 
 
-def chat(seed: int, count: int, links: bool, start: int = 0, days: float = 40.0) -> Iterator[Message]:
-    """Messages spread over ``days`` days, replying near and far (into earlier weeks too)."""
+def chat(
+    seed: int, count: int, links: bool, start: int = 0, days: float = 40.0, day: int = 0
+) -> Iterator[Message]:
+    """Messages spread over ``days`` days, replying near and far (into earlier weeks too), or
+    with ``day``, only to messages of the same ``day`` messages (threads that end)."""
     rng = random.Random(seed)
     step = timedelta(days=days) / count
     for i in range(start, start + count):
@@ -49,7 +52,8 @@ def chat(seed: int, count: int, links: bool, start: int = 0, days: float = 40.0)
         reply = None
         if links and i > 0 and rng.random() < 0.6:
             back = rng.choice([1, 2, 3, 5, 40, 200])  # now and then a reply weeks later
-            reply = str(max(0, i - back))
+            first = i - i % day if day else 0
+            reply = str(max(first, i - back)) if i > first else None
         reactions = (Reaction("👍", 1, (rng.choice(NAMES),)),) if rng.random() < 0.1 else ()
         kind = Kind.JOIN if rng.random() < 0.03 else Kind.TEXT
         yield Message(
@@ -144,16 +148,7 @@ def test_a_new_day_redistills_the_weeks_it_reaches_and_equals_a_cold_run(
 
         calls.clear()
         old = history[10]  # an answer today to a question weeks ago reaches back to its week
-        late = Message(
-            G.platform,
-            G.id,
-            "late",
-            last + timedelta(hours=9),
-            "sam",
-            "Berlin-dev-sam",
-            "thanks, that works!",
-            reply_to=old.id if links else None,
-        )
+        late = _late(history[-1], "thanks, that works!", old.id if links else None, hours=9)
         store.add_messages(G, [late])
         warm, reached = distill(store, cache), set(calls)
         assert warm == distill(store, None)
@@ -171,6 +166,20 @@ def test_a_new_day_redistills_the_weeks_it_reaches_and_equals_a_cold_run(
         assert weeks.week_number(edited.timestamp.timestamp()) in reached
         now = len(store.weeks(G))
         assert len(list(cache.glob("links-*.pickle"))) == len(list(cache.glob("week-*.pickle"))) == now
+
+
+def _late(last: Message, text: str, reply_to: str | None, hours: int = 1) -> Message:
+    """A message ``hours`` after ``last``, by sam, replying to ``reply_to``."""
+    return Message(
+        G.platform,
+        G.id,
+        "late",
+        last.timestamp + timedelta(hours=hours),
+        "sam",
+        "Berlin-dev-sam",
+        text,
+        reply_to=reply_to,
+    )
 
 
 def _fields(m: Message) -> dict[str, object]:
@@ -224,16 +233,7 @@ def test_a_qa_keeps_its_origin_until_something_it_was_distilled_from_changes(tmp
         for qa in before.values():
             by_week.setdefault(weeks.week_number(qa.question.timestamp.timestamp()), []).append(qa)
         asked = next(qas[0] for _week, qas in sorted(by_week.items()) if len(qas) >= 2)  # and another
-        late = Message(
-            G.platform,
-            G.id,
-            "late",
-            history[-1].timestamp + timedelta(hours=1),
-            "sam",
-            "Berlin-dev-sam",
-            "Try pd.concat instead",
-            reply_to=asked.question.id,
-        )
+        late = _late(history[-1], "Try pd.concat instead", asked.question.id)
         store.add_messages(G, [late])
         week_of_asked = weeks.week_number(asked.question.timestamp.timestamp())
         after = {qa.id: qa for qa in distill(store, cache).qas}
@@ -270,3 +270,78 @@ def test_a_thread_of_thousands_of_replies_over_two_weeks(tmp_path: Path) -> None
         assert knowledge == whole(store)
     [qa] = knowledge.qas
     assert len(qa.answers) > 1000
+
+
+def _week_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The week entries read from the cache from here on."""
+    names: list[str] = []
+    original = pergroup.PartCache.load
+
+    def load(self: pergroup.PartCache, name: str, kind: type) -> object:
+        if name.startswith("week-"):
+            names.append(name)
+        return original(self, name, kind)
+
+    monkeypatch.setattr(pergroup.PartCache, "load", load)
+    return names
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["reply links", "reconstructed"])
+def test_day_after_day_reads_the_kept_fold_and_only_the_last_weeks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    cache = tmp_path / "distill"
+    history = list(chat(6, 1500, links, days=150, day=10))  # about 22 weeks, threads of a day
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(G, history[:1000])
+        assert distill(store, cache) == distill(store, None)
+        assert len(list(cache.glob("fold-*.pickle"))) == 1
+        reads = _week_reads(monkeypatch)
+        short = 0  # days that read the fold and the weeks after it only
+        for day in range(1000, 1500, 25):  # 20 new days, into new weeks too
+            store.add_messages(G, history[day : day + 25])
+            reads.clear()
+            warm = distill(store, cache)
+            total = len(store.weeks(G))
+            # the weeks after the fold: at most FOLD_LAG + FOLD_AGAIN of them, and the last
+            short += len(reads) <= weeks.FOLD_LAG + weeks.FOLD_AGAIN + 1 < total / 2
+            assert len(reads) in (total, total - 1) or len(reads) < total / 2  # never half way
+            assert warm == distill(store, None)
+        # Reconstructed replies may chain a day's thread back past the fold: every week is read.
+        assert short == 20 if links else short >= 15
+        assert len(list(cache.glob("fold-*.pickle"))) == 1  # the newest kept, older ones pruned
+
+
+def test_a_change_before_the_fold_or_a_damaged_fold_reads_every_week_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "distill"
+    history = list(chat(7, 900, links=True, days=120, day=10))
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(G, history)
+        distill(store, cache)
+        [fold] = cache.glob("fold-*.pickle")
+        reads = _week_reads(monkeypatch)
+        total = len(store.weeks(G))
+
+        def warm_reads(store: Store) -> int:
+            """Distill through the cache (the same as without), and tell how many weeks it read."""
+            reads.clear()
+            warm = distill(store, cache)
+            count = len(reads)
+            assert warm == distill(store, None)
+            return count
+
+        # an answer today to a question of the second week: the fold no longer holds
+        late = _late(history[-1], "thanks, that works!", history[60].id)
+        store.add_messages(G, [late])
+        assert warm_reads(store) == total
+        assert not fold.exists()  # replaced by one that knows of the late answer
+        [fold] = cache.glob("fold-*.pickle")
+
+        store.add_messages(G, [Message(**{**_fields(late), "id": "later", "reply_to": None})])
+        assert warm_reads(store) < total / 2  # the new fold holds
+
+        fold.write_bytes(b"not a pickle")
+        store.add_messages(G, [Message(**{**_fields(late), "id": "latest", "reply_to": "later"})])
+        assert warm_reads(store) == total  # every week read again

@@ -44,7 +44,7 @@ from digest.distill.identity import credit
 from digest.distill.intros import Intro, ProfileRules
 from digest.distill.privacy import Guard
 from digest.distill.resources import Resource, Share
-from digest.distill.weeks import Links, MemorySource, WeekPart, chain_keys, distill_weeks
+from digest.distill.weeks import Folded, Links, MemorySource, WeekPart, _Earlier, chain_keys, distill_weeks
 from digest.memory import collector_paused
 from digest.model import QA, Answer, Attachment, Contribution, Group, Message, Reaction
 from digest.store import Store, Week
@@ -242,6 +242,7 @@ class PartCache:
         self.folder = folder
         self.used: set[str] = set()
         self.saved = 0  # entries written
+        self._listing: list[str] | None = None
 
     def key(self, store: Store, group: Group, rules_key: str) -> str:
         token = f"{store.revision(group)}\0{group.platform}\0{group.id}\0{group.title}\0{rules_key}"
@@ -265,6 +266,15 @@ class PartCache:
 
     def has(self, name: str) -> bool:
         return self.folder is not None and (self.folder / f"{name}.pickle").is_file()
+
+    def named(self, prefix: str) -> dict[str, str]:
+        """The entries named ``{prefix}{first}-{rest}``, by ``first`` (the folder is listed once)."""
+        if self._listing is None:
+            folder = self.folder
+            self._listing = sorted(p.stem for p in folder.glob("*.pickle")) if folder is not None else []
+        return {
+            name[len(prefix) :].split("-", 1)[0]: name for name in self._listing if name.startswith(prefix)
+        }
 
     def load(self, name: str, kind: type[_T]) -> _T | None:
         """The entry ``name`` if it is cached and of type ``kind``."""
@@ -297,7 +307,7 @@ class PartCache:
         """Forget the entries this run did not use (older revisions, other settings)."""
         if self.folder is None or not self.folder.is_dir():
             return
-        for prefix in ("part", "links", "week"):
+        for prefix in ("part", "links", "week", "fold"):
             for path in self.folder.glob(f"{prefix}-*.pickle"):
                 if path.stem not in self.used:
                     path.unlink(missing_ok=True)
@@ -401,7 +411,10 @@ _RECORDS: tuple[type, ...] = (
     Share,
     Links,
     WeekPart,
-    Seen,  # mutable, but rebuilt by its constructor just as well
+    Seen,  # mutable, but rebuilt by their constructors just as well
+    MemberTally,
+    Folded,
+    _Earlier,
 )
 
 

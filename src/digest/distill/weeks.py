@@ -13,9 +13,11 @@ A week (Monday to Monday, UTC) is distilled in two passes, oldest week first:
    intro candidates, member activity). Its key adds the later messages that reach back, so
    an answer posted today to last month's question redistills last month's week, and only it.
 
-:func:`merge_weeks` then folds the weeks into the group's :class:`GroupPart` where a group-wide
-view is needed: resources (a share's Q&A, a link shared again), introductions (within a window
-of the member's arrival, read with their first nickname), resource points.
+The weeks are then folded, oldest first, into the group's :class:`GroupPart`
+(:class:`Folded`), where a group-wide view is needed: resources (a share's Q&A, a link shared
+again), introductions (within a window of the member's arrival, read with their first
+nickname), resource points. The fold of all weeks but the last few is cached too: a new day
+reads it and the weeks after it, not the group's whole history.
 
 A reply to a message of a *later* week (clock skew, broken exports) cannot be followed week by
 week: such a group is distilled as one span.
@@ -24,7 +26,7 @@ week: such a group is distilled as one span.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -48,7 +50,7 @@ from digest.store import LINKED, SAID, Week, flags, week_number
 from digest.text import record_digest
 
 if TYPE_CHECKING:
-    from digest.distill.pergroup import GroupPart, PartCache, Rules, Seen
+    from digest.distill.pergroup import GroupPart, MemberTally, PartCache, Rules, Seen
 
 RECONSTRUCT_CHUNK = 2000
 """Messages per reconstruction call (plus ``WINDOW`` messages of context before them)."""
@@ -132,52 +134,146 @@ def chain_keys(weeks: Sequence[Week], base: str) -> dict[int, str]:
     return out
 
 
+FOLD_LAG = 2
+"""A group's weeks are kept folded up to this many weeks before its last: a new day lands in
+the last week, and its replies seldom reach further back."""
+FOLD_AGAIN = 4
+"""Weeks folded from the cache after the kept fold before a newer fold is kept instead."""
+
+
 def distill_weeks(source: Source, rules: Rules, cache: PartCache, base: str) -> GroupPart:
     """The group's part, week by week; ``base`` keys everything the weeks read besides their
-    messages (the group, the store, the rules)."""
+    messages (the group, the store, the rules).
+
+    The weeks up to a few before the last are kept folded (:class:`Folded`): a new day reads
+    that fold and the weeks after it, not every week of the group's history.
+    """
     weeks = source.weeks()
     mode = few_links(weeks)
     chains = chain_keys(weeks, base)
-    read: dict[str, Dated] = {}  # messages read in this run, by id
-    read_weeks: dict[int, list[Dated]] = {}
+    links = _LinkBook(source, weeks, chains, cache, mode)
+    resumed = _resume(weeks, chains, links, cache)
+    start, folded = resumed if resumed is not None else (0, Folded())
+    if any(links[week.number].forward for week in weeks[start:]):  # oldest first, as chains need
+        return distill_span(source, rules)
 
-    def own(week: Week) -> list[Dated]:
-        if week.number not in read_weeks:
-            read_weeks[week.number] = source.week(week)
-            read.update((m.id, (m, seq)) for m, seq in read_weeks[week.number])
-        return read_weeks[week.number]
-
-    links: dict[int, Links] = {}
-    for week in weeks:
-        key = f"links-{chains[week.number]}"
-        found = cache.load(key, Links)
-        if found is None:
-            found = _links(week, own(week), source, mode, links)
-            cache.save(key, found)
-        if found.forward:
-            return distill_span(source, rules)
-        links[week.number] = found
-
-    reaching: dict[int, list[tuple[str, int, str]]] = defaultdict(list)  # week -> later messages
-    for week_links in links.values():
-        for mid, back in week_links.reach.items():
-            for number in back:
-                reaching[number].append((mid, week_links.seqs[mid], week_links.parents[mid]))
-    earlier = _Earlier()
-    parts: list[WeekPart] = []
-    for week in weeks:
-        later = sorted(reaching.get(week.number, ()))
+    reaching = _reaching(links, weeks[start:])
+    keep_at = len(weeks) - 1 - FOLD_LAG
+    if resumed is not None and keep_at - start < FOLD_AGAIN:
+        keep_at = -1  # the fold kept is recent enough
+    for index in range(start, len(weeks)):
+        week = weeks[index]
+        later = sorted((mid, seq, parent) for mid, seq, parent, _from in reaching.get(week.number, ()))
         key = f"week-{record_digest((chains[week.number], later))}"
         part = cache.load(key, WeekPart)
         if part is None:
-            part = _week_part(week, own(week), later, source, rules, mode, links, earlier, read)
+            part = _week_part(week, links.own(week), later, source, rules, mode, links, folded.earlier)
             # Each Q&A's origin is a digest of it: a week distilled again keeps the origin of
             # each of its Q&A that came out the same (its draft is not rendered again).
             part = replace(part, qas=tuple(replace(qa, origin=record_digest(qa)) for qa in part.qas))
             cache.save(key, part)
-        parts.append(part)
-        earlier.add(links[week.number], part)
-    return merge_weeks(parts, rules)
+        folded.add(links[week.number], part, key)
+        if index == keep_at and cache.folder is not None:
+            incoming = _incoming(reaching, week.number)
+            cache.save(f"fold-{chains[week.number]}-{incoming}", folded)
+    return folded.finish(rules)
+
+
+Reaching = dict[int, list[tuple[str, int, str, int]]]
+"""Week -> the later messages whose threads reach back into it: id, revision, parent, their week."""
+
+
+def _reaching(links: Mapping[int, Links], weeks: Sequence[Week]) -> Reaching:
+    """What the links of ``weeks`` tell the weeks their threads reach back into."""
+    reaching: Reaching = defaultdict(list)
+    for week in weeks:
+        week_links = links[week.number]
+        for mid, back in week_links.reach.items():
+            for number in back:
+                reaching[number].append((mid, week_links.seqs[mid], week_links.parents[mid], week.number))
+    return reaching
+
+
+def _incoming(reaching: Reaching, upto: int) -> str:
+    """A digest of the messages after week ``upto`` whose threads reach back to it or before."""
+    found = sorted(
+        (number, entry[:3])
+        for number, entries in reaching.items()
+        if number <= upto
+        for entry in entries
+        if entry[3] > upto
+    )
+    return record_digest(found)
+
+
+def _resume(
+    weeks: Sequence[Week], chains: Mapping[int, str], links: _LinkBook, cache: PartCache
+) -> tuple[int, Folded] | None:
+    """The kept fold of the group's first weeks, if nothing it was made from changed: no
+    message of its weeks, and no later message reaching back into them. Returns the index of
+    the first week after it, and the fold."""
+    kept = cache.named("fold-")
+    upto = next(
+        (index for index in range(len(weeks) - 1, -1, -1) if chains[weeks[index].number] in kept), None
+    )
+    if upto is None:
+        return None
+    before = [f"links-{chains[week.number]}" for week in weeks[: upto + 1]]
+    if not all(cache.has(name) for name in before):  # later weeks may read them
+        return None
+    after = weeks[upto + 1 :]
+    if any(links[week.number].forward for week in after):  # oldest first: each reads those before
+        return None
+    reaching = _reaching(links, after)
+    number = weeks[upto].number
+    name = f"fold-{chains[number]}-{_incoming(reaching, number)}"
+    if name != kept[chains[number]]:
+        return None
+    folded = cache.load(name, Folded)
+    if folded is None:
+        return None
+    cache.used.update(before)
+    cache.used.update(folded.entries)  # its weeks stay cached: a change in them needs them again
+    return upto + 1, folded
+
+
+class _LinkBook(Mapping[int, Links]):
+    """Each week's :class:`Links` by week number, read from the cache or worked out when first
+    asked for (a week's links read those of the weeks before it that its replies reach)."""
+
+    def __init__(
+        self, source: Source, weeks: Sequence[Week], chains: Mapping[int, str], cache: PartCache, mode: bool
+    ) -> None:
+        self.source, self.cache, self.mode, self.chains = source, cache, mode, chains
+        self.weeks = {week.number: week for week in weeks}
+        self.found: dict[int, Links] = {}
+        self.read: dict[str, Dated] = {}  # messages read in this run, by id
+        self.read_weeks: dict[int, list[Dated]] = {}
+
+    def own(self, week: Week) -> list[Dated]:
+        """The week's messages (read once)."""
+        if week.number not in self.read_weeks:
+            self.read_weeks[week.number] = self.source.week(week)
+            self.read.update((m.id, (m, seq)) for m, seq in self.read_weeks[week.number])
+        return self.read_weeks[week.number]
+
+    def __getitem__(self, number: int) -> Links:
+        found = self.found.get(number)
+        if found is None:
+            key = f"links-{self.chains[number]}"
+            found = self.cache.load(key, Links)
+            if found is None:
+                week = self.weeks[number]
+                found = _links(week, self.own(week), self.source, self.mode, self)
+                self.cache.save(key, found)
+            self.found[number] = found
+        return found
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.weeks)
+
+    def __len__(self) -> int:
+        return len(self.weeks)
 
 
 def _links(week: Week, dated: list[Dated], source: Source, mode: bool, earlier: Mapping[int, Links]) -> Links:
@@ -245,12 +341,12 @@ def _week_part(
     source: Source,
     rules: Rules,
     mode: bool,
-    links: Mapping[int, Links],
+    links: _LinkBook,
     earlier: _Earlier,
-    read: dict[str, Dated],
 ) -> WeekPart:
     from digest.distill.pergroup import Seen
 
+    read = links.read
     messages = [m for m, _seq in dated]
     ids = {m.id for m in messages}
     week_links = links[week.number]
@@ -313,48 +409,79 @@ def _week_part(
     )
 
 
-def merge_weeks(parts: Sequence[WeekPart], rules: Rules) -> GroupPart:
-    """The group's part from its weeks' parts, oldest first."""
-    from digest.distill.pergroup import GroupPart, MemberTally
+@dataclass(slots=True)
+class Folded:
+    """A group's weeks folded, oldest first: what its :class:`GroupPart` is made of, and what
+    the weeks after them read of them (``earlier``)."""
 
-    qas = [qa for part in parts for qa in part.qas]
-    contribs = [c for part in parts for c in part.contributions]
-    tally = MemberTally()
-    shares: dict[str, list[Share]] = defaultdict(list)
-    for part in parts:
-        tally.fold(part)
+    earlier: _Earlier = field(default_factory=_Earlier)
+    qas: list[QA] = field(default_factory=list)
+    unanswered: list[Message] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)  # resource points come last
+    shares: dict[str, list[Share]] = field(default_factory=dict)
+    intros: list[Intro] = field(default_factory=list)
+    tally: MemberTally = field(default_factory=lambda: _tally())
+    message_count: int = 0
+    newest: datetime | None = None
+    entries: list[str] = field(default_factory=list)  # the cache entries of the weeks folded
+
+    def add(self, links: Links | None, part: WeekPart, entry: str = "") -> None:
+        """Fold in the next week (``links``: what later weeks read of it, if any follow)."""
+        if links is not None:
+            self.earlier.add(links, part)
+        self.qas.extend(part.qas)
+        self.unanswered.extend(part.unanswered)
+        self.contributions.extend(part.contributions)
         for url, found in part.shares.items():
-            shares[url].extend(found)
-    resources = resources_from(shares, in_qas(qas), rules.tags)
-    contribs.extend(resource_contributions(resources, rules.weights))
-    newest = [part.newest for part in parts if part.newest is not None]
-    return GroupPart(
-        qas=tuple(qas),
-        unanswered=tuple(m for part in parts for m in part.unanswered),
-        contributions=tuple(contribs),
-        resources=tuple(resources),
-        intros=tuple(intro for part in parts for intro in part.intros),
-        first_names=tally.first_names,
-        members=tally.members,
-        activity=tally.activity,
-        message_count=sum(part.message_count for part in parts),
-        newest=max(newest, default=None),
-    )
+            self.shares.setdefault(url, []).extend(found)
+        self.intros.extend(part.intros)
+        self.tally.fold(part)
+        self.message_count += part.message_count
+        if part.newest is not None and (self.newest is None or part.newest > self.newest):
+            self.newest = part.newest
+        if entry:
+            self.entries.append(entry)
+
+    def finish(self, rules: Rules) -> GroupPart:
+        """The group's part: its weeks, and what needs the whole group (resources)."""
+        from digest.distill.pergroup import GroupPart
+
+        resources = resources_from(self.shares, in_qas(self.qas), rules.tags)
+        contribs = [*self.contributions, *resource_contributions(resources, rules.weights)]
+        return GroupPart(
+            qas=tuple(self.qas),
+            unanswered=tuple(self.unanswered),
+            contributions=tuple(contribs),
+            resources=tuple(resources),
+            intros=tuple(self.intros),
+            first_names=self.tally.first_names,
+            members=self.tally.members,
+            activity=self.tally.activity,
+            message_count=self.message_count,
+            newest=self.newest,
+        )
+
+
+def _tally() -> MemberTally:
+    from digest.distill.pergroup import MemberTally
+
+    return MemberTally()
 
 
 def distill_span(source: Source, rules: Rules) -> GroupPart:
     """The whole group as one span, without any cache: how a chat where a message replies to
     one of a later week is distilled, and what week by week must equal (tests)."""
+    from digest.distill.pergroup import PartCache
+
     weeks = source.weeks()
-    if not weeks:
-        return merge_weeks([], rules)
-    span = Week(weeks[0].number, sum(w.count for w in weeks), max(w.seq for w in weeks), 0, 0)
-    whole = _Whole(source, weeks, span)
-    dated = whole.week(span)
-    mode = few_links(weeks)
-    links = {span.number: _links(span, dated, whole, mode, {})}
-    read = {m.id: (m, seq) for m, seq in dated}
-    return merge_weeks([_week_part(span, dated, [], whole, rules, mode, links, _Earlier(), read)], rules)
+    folded = Folded()
+    if weeks:
+        span = Week(weeks[0].number, sum(w.count for w in weeks), max(w.seq for w in weeks), 0, 0)
+        whole = _Whole(source, weeks, span)
+        mode = few_links(weeks)
+        links = _LinkBook(whole, [span], {span.number: ""}, PartCache(None), mode)
+        folded.add(None, _week_part(span, links.own(span), [], whole, rules, mode, links, _Earlier()))
+    return folded.finish(rules)
 
 
 class _Whole:
