@@ -169,8 +169,8 @@ def run_distill_if_changed(
         import_exports(root, cfg, store, echo)
         if timings is not None:
             timings["import"] = time.perf_counter()
-        before = inputs.fingerprint(store, config_file, folders)
-    summary = inputs.unchanged_since(stamp, before)
+        state = inputs.Inputs(store, config_file, folders)
+    summary = inputs.unchanged_since(stamp, state.digest())
     if summary is not None:
         echo(f"nothing new since the last distill: {summary}")
         return None
@@ -182,8 +182,8 @@ def run_distill_if_changed(
         echo(line, err=err)
 
     knowledge, report = run_distill(config_file, keep, imported=True, timings=timings)
-    with open_store(root / cfg.store) as store:  # content/ as this run left it
-        inputs.remember(stamp, inputs.fingerprint(store, config_file, folders), lines[-1])
+    state.wrote([*report.created, *report.updated])  # content/ as this run left it
+    inputs.remember(stamp, state.digest(), lines[-1])
     return knowledge, report
 
 

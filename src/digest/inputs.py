@@ -20,21 +20,52 @@ from digest.pages.frontmatter import write_atomic
 from digest.store import Store
 
 PACKAGE = Path(__file__).resolve().parent
+_GROUPS = "SELECT platform, id, title, revision FROM groups ORDER BY platform, id"
 
 
 def fingerprint(store: Store, config_file: Path, folders: list[Path]) -> str:
     """A digest of the store's groups, the settings and the files under ``folders``."""
-    digest = hashlib.sha256()
-    digest.update(store.identity().encode())
-    for row in store.conn.execute("SELECT platform, id, title, revision FROM groups ORDER BY platform, id"):
-        digest.update(orjson.dumps(row))
-    digest.update(config_file.read_bytes() if config_file.is_file() else b"")
-    for folder in [*folders, PACKAGE]:
-        digest.update(b"\0" + str(folder).encode())
-        for entry in _files(folder):
-            stat = entry.stat()
-            digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    return Inputs(store, config_file, folders).digest()
+
+
+class Inputs:
+    """What :func:`fingerprint` digests, kept so that a run can tell it the files it wrote
+    (:meth:`wrote`) instead of listing every folder again."""
+
+    def __init__(self, store: Store, config_file: Path, folders: list[Path]) -> None:
+        head = hashlib.sha256(store.identity().encode())
+        for row in store.conn.execute(_GROUPS):
+            head.update(orjson.dumps(row))
+        head.update(config_file.read_bytes() if config_file.is_file() else b"")
+        self.head = head
+        self.folders: dict[str, dict[str, tuple[int, int]]] = {}  # folder -> file -> size, mtime
+        for folder in [*folders, PACKAGE]:
+            files = self.folders.setdefault(str(folder), {})
+            for entry in _files(folder):
+                stat = entry.stat()
+                files[entry.path] = (stat.st_size, stat.st_mtime_ns)
+
+    def wrote(self, paths: list[Path]) -> None:
+        """``paths`` were written (or removed) since: read their size and time again."""
+        for path in paths:
+            name = str(path)
+            for folder, files in self.folders.items():
+                if name.startswith(folder + os.sep):
+                    try:
+                        stat = os.stat(name)
+                    except OSError:
+                        files.pop(name, None)
+                    else:
+                        files[name] = (stat.st_size, stat.st_mtime_ns)
+
+    def digest(self) -> str:
+        digest = self.head.copy()
+        for folder, files in self.folders.items():
+            digest.update(b"\0" + folder.encode())
+            for name in sorted(files):
+                size, mtime = files[name]
+                digest.update(f"{name}\0{size}\0{mtime}\n".encode())
+        return digest.hexdigest()
 
 
 def _files(folder: Path) -> list[os.DirEntry[str]]:

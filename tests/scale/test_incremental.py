@@ -202,6 +202,45 @@ def test_parse_cache_returns_what_parsing_returns(tmp_path: Path) -> None:
     assert parsed.entries == {}
 
 
+def test_parse_cache_keeps_a_few_changes_in_a_journal(tmp_path: Path) -> None:
+    pages = [tmp_path / f"p{i}.md" for i in range(40)]
+    for i, page in enumerate(pages):
+        page.write_text(f"---\nid: p{i}\ntitle: Page {i}\n---\n\nBody\n", encoding="utf-8")
+    cache = tmp_path / "content.pickle"
+    journal = tmp_path / "content.pickle.journal"
+
+    def read_all() -> dict[str, object]:
+        """Every page's title, through the cache; the cache as it was read."""
+        with parsed_cache(cache) as parsed:
+            titles = {page.name: parse(page).meta["title"] for page in pages}
+            changed = parsed.changed
+        return {"titles": titles, "changed": changed}
+
+    assert read_all()["changed"]
+    base = cache.read_bytes()
+    assert not journal.exists()
+
+    pages[3].write_text("---\nid: p3\ntitle: Three, edited\n---\n\nBody\n", encoding="utf-8")
+    pages.pop().unlink()
+    assert read_all()["changed"]
+    assert cache.read_bytes() == base and journal.stat().st_size < len(base) / 4  # only the changes
+    again = read_all()
+    assert not again["changed"]  # the file and its journal give every page parsed
+    assert again["titles"]["p3.md"] == "Three, edited"  # type: ignore[index]
+    with parsed_cache(cache) as parsed:
+        assert len(parsed.entries) == 39  # the page deleted is forgotten
+
+    journal.write_bytes(journal.read_bytes()[:-5])  # torn by a crash: the change is parsed again
+    torn = read_all()
+    assert torn["changed"] and torn == {**again, "changed": True}
+
+    for page in pages[:10]:  # more changes than a tenth of the pages: the file is written anew
+        page.write_text(page.read_text(encoding="utf-8").replace("Body", "Longer body"), encoding="utf-8")
+    read_all()
+    assert not journal.exists() and cache.read_bytes() != base
+    assert not read_all()["changed"]
+
+
 def test_worker_processes_distill_what_one_process_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

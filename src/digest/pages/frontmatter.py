@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copyreg
 import hashlib
+import io
 import math
 import os
 import pickle
@@ -15,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -510,28 +511,56 @@ def _reads_back(value: Any) -> bool:
 
 class ParseCache:
     """Documents parsed before, by path, size and modification time, kept in a pickle file
-    digest owns (``.digest/content.pickle``), so a rebuild does not parse unchanged pages."""
+    digest owns (``.digest/content.pickle``), so a rebuild does not parse unchanged pages.
+
+    A run that changed a few entries appends them to a journal beside the file
+    (``content.pickle.journal``) instead of writing every entry again; the file is written
+    whole, and the journal dropped, once the journal would grow past an eighth of its size.
+    """
 
     def __init__(self, file: Path) -> None:
         self.file = file
-        self.entries: dict[str, tuple[int, int, Document]] = {}
-        self.changed = False
+        self.journal = file.with_name(f"{file.name}.journal")
+        self.entries: dict[str, CacheEntry] = {}
+        self.dirty: dict[str, CacheEntry | None] = {}  # changed since read (None: forgotten)
+        self.seen: set[str] = set()  # entries parsed or learnt in this run
         try:
             loaded = pickle.loads(file.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
             loaded = None
         if isinstance(loaded, dict):
             self.entries = loaded
+            self._replay()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.dirty)
+
+    def _replay(self) -> None:
+        """Apply the journal's changes, in order (a torn last one is left out)."""
+        try:
+            with self.journal.open("rb") as fh:
+                while True:
+                    changes = pickle.load(fh)
+                    if not isinstance(changes, dict):
+                        break
+                    for key, entry in changes.items():
+                        if entry is None:
+                            self.entries.pop(key, None)
+                        else:
+                            self.entries[key] = entry
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            pass
 
     def parse(self, path: Path) -> Document:
         stat = path.stat()
         key = os.path.abspath(path)  # not resolved: a stat is enough, no walk of symlinks
+        self.seen.add(key)
         entry = self.entries.get(key)
         if entry is not None and entry[:2] == (stat.st_size, stat.st_mtime_ns) and entry[2].path == path:
             return entry[2]
         doc = _parse(path)
-        self.entries[key] = (stat.st_size, stat.st_mtime_ns, doc.slim())
-        self.changed = True
+        self._set(key, (stat.st_size, stat.st_mtime_ns, doc.slim()))
         return doc
 
     def remember(self, path: Path, text: str) -> None:
@@ -540,26 +569,55 @@ class ParseCache:
 
     def learn(self, path: Path, entry: CacheEntry) -> None:
         """Keep ``entry`` (from :func:`written_entry`, maybe made in a worker process)."""
-        self.entries[os.path.abspath(path)] = entry
-        self.changed = True
+        key = os.path.abspath(path)
+        self.seen.add(key)
+        self._set(key, entry)
+
+    def _set(self, key: str, entry: CacheEntry) -> None:
+        self.entries[key] = self.dirty[key] = entry
 
     def save(self) -> None:
-        gone = [key for key in self.entries if not os.path.exists(key)]
-        for key in gone:
+        """Forget the files gone since (checked for those this run did not read), then keep
+        the changes: appended to the journal, or the whole file written anew."""
+        for key in [key for key in self.entries if key not in self.seen and not os.path.exists(key)]:
             del self.entries[key]
-        if not (self.changed or gone):
+            self.dirty[key] = None
+        if not self.dirty:
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
+        changes = _pickled(self.dirty)
+        if len(changes) + _size(self.journal) <= _size(self.file) // 8:
+            with self.journal.open("ab") as fh:
+                fh.write(changes)
+            return
         fd, tmp = tempfile.mkstemp(prefix=f".{self.file.name}.", dir=self.file.parent)
         try:
             with os.fdopen(fd, "wb") as fh:  # straight into the file: no second copy in memory
-                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = {**copyreg.dispatch_table, Document: _document_args}
-                pickler.dump(self.entries)
+                _pickler(fh).dump(self.entries)
             os.replace(tmp, self.file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self.journal.unlink(missing_ok=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _pickler(fh: BinaryIO) -> pickle.Pickler:
+    pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Document: _document_args}
+    return pickler
+
+
+def _pickled(value: object) -> bytes:
+    buffer = io.BytesIO()
+    _pickler(buffer).dump(value)
+    return buffer.getvalue()
 
 
 def _document_args(doc: Document) -> tuple[type[Document], tuple[Any, ...]]:
