@@ -6,8 +6,12 @@ duplicate ids, references to unknown members, Q&A, events or tags, ``merge_into`
 end nowhere or loop, redirects that collide, and internal Markdown links (parsed with
 markdown-it-py) that lead to no page: neither a file nor a page the plugin generates.
 
-It reads only content/ and mkdocs.yml (plus the group titles in the store, read-only, when
-there is one): no import, no distill, nothing written.
+The community's templates under ``site_templates/`` are checked too: each must compile, and
+each must be one digest reads (an override named as digest no longer names it is reported, with
+the name it probably meant).
+
+It reads only content/, site_templates/ and mkdocs.yml (plus the group titles in the store,
+read-only, when there is one): no import, no distill, nothing written.
 """
 
 from __future__ import annotations
@@ -104,7 +108,9 @@ def check(config_file: Path) -> CheckReport:
     if consent_file in files:
         checker.consent(docs / consent_file)
     checker.cross_file(_groups(root / cfg.store, cfg))
-    return CheckReport(len(to_scan) + (consent_file in files), sorted(set(checker.problems)))
+    templates, template_problems = _check_templates(root / "site_templates")
+    problems = sorted({*checker.problems, *template_problems})
+    return CheckReport(len(to_scan) + (consent_file in files) + templates, problems)
 
 
 def _settings(config_file: Path) -> tuple[Path, DigestConfig]:
@@ -604,6 +610,46 @@ def _empty(groups: Sequence[Group]) -> Knowledge:
         now=datetime(1970, 1, 1, tzinfo=UTC),
         message_count=0,
     )
+
+
+def _check_templates(folder: Path) -> tuple[int, list[Problem]]:
+    """The community's templates (``site_templates/**/*.j2``): each must compile, and each must
+    be one digest reads: a template of its own name, or one such a template includes, imports
+    or extends (an override whose name digest no longer reads would be ignored silently)."""
+    import jinja2
+    from jinja2 import meta
+
+    from digest.pages.templates import builtin_templates
+
+    if not folder.is_dir():
+        return 0, []
+    shipped = builtin_templates()
+    names = {path.relative_to(shipped).as_posix() for path in shipped.rglob("*.j2")}
+    own = {path.relative_to(folder).as_posix(): path for path in sorted(folder.rglob("*.j2"))}
+    env = Templates("en", folder).env
+    problems: list[Problem] = []
+    read = set(names)  # what digest renders, and what those templates pull in
+    for name in sorted(names | own.keys()):
+        path = own.get(name, shipped / name)
+        where = f"{folder.name}/{name}"
+        try:
+            tree = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            why = f"template does not compile: {exc.message}"
+            problems.append(Problem(where, exc.lineno, why, "template"))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(where, 1, f"template cannot be read: {exc}", "template"))
+            continue
+        read.update(found for found in meta.find_referenced_templates(tree) if found)
+    for name in sorted(own.keys() - read):
+        stem = name.removesuffix(".j2").rsplit(".", 1)[0]  # the same page in another format first
+        hint = [n for n in sorted(names) if n.removesuffix(".j2").rsplit(".", 1)[0] == stem]
+        hint = hint or difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+        instead = f"; did you mean {hint[0]}?" if hint else ""
+        message = f"digest never reads this template: no page is made from {name}{instead}"
+        problems.append(Problem(f"{folder.name}/{name}", 1, message, "template"))
+    return len(own), problems
 
 
 def _groups(store_path: Path, cfg: DigestConfig) -> list[Group]:

@@ -148,3 +148,31 @@ def test_a_wrong_setting_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {root / 'mkdocs.yml'}: Plugin 'digest' option 'drafts': ")
     assert len(result.output.splitlines()) == 1
+
+
+def test_templates_that_do_not_compile_or_are_never_read(tmp_path: Path) -> None:
+    root = community(tmp_path, {})
+    templates = root / "site_templates"
+    (templates / "pages").mkdir(parents=True)
+    (templates / "drafts").mkdir()
+    # the listing of a group was a Markdown template once; digest reads pages/group.html.j2
+    (templates / "pages" / "group.md.j2").write_text("# {{ group.title }}\n", encoding="utf-8")
+    unclosed = "{{ qa.title }}\n\n{% if qa.answers %}\n"
+    (templates / "drafts" / "qa.md.j2").write_text(unclosed, encoding="utf-8")
+    # a partial that an override includes is read
+    (templates / "pages" / "home.md.j2").write_text('{% include "pages/banner.md.j2" %}\n', encoding="utf-8")
+    (templates / "pages" / "banner.md.j2").write_text("Welcome\n", encoding="utf-8")
+    before = tree(root)
+    result = run("check", "-f", str(root / "mkdocs.yml"))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "site_templates/drafts/qa.md.j2:3: template does not compile: Unexpected end of template. "
+        "Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
+        "that needs to be closed is 'if'.",
+        "site_templates/pages/group.md.j2:1: digest never reads this template: no page is made from "
+        "pages/group.md.j2; did you mean pages/group.html.j2?",
+    ]
+    report = json.loads(run("check", "--format", "json", "-f", str(root / "mkdocs.yml")).stdout)
+    assert report["files"] == 5  # the Q&A page and the 4 templates
+    assert {p["code"] for p in report["problems"]} == {"template"}
+    assert tree(root) == before
