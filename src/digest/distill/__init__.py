@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from digest.distill.deferred import Deferred
 from digest.distill.identity import identity_map
 from digest.distill.intros import Intro, ProfileRules, read_intro
 from digest.distill.privacy import Privacy, Pseudonyms, prepare
@@ -40,13 +41,13 @@ class Knowledge:
     qas: tuple[QA, ...]
     unanswered: tuple[Message, ...]
     members: tuple[Member, ...]
-    contributions: tuple[Contribution, ...]
+    contributions: Sequence[Contribution]  # from distill_store: worked out when first read
     now: datetime  # the newest message: "recent" is measured from here, so builds are reproducible
     message_count: int
     private: frozenset[str] = frozenset()  # member ids without a public profile (pseudonymised)
     pseudonyms: Pseudonyms = field(default_factory=Pseudonyms)  # real names: never publish them
     intros: tuple[Intro, ...] = ()  # self-introductions, oldest first (public members only)
-    resources: tuple[Resource, ...] = ()  # links shared in chat, deduplicated, oldest first
+    resources: Sequence[Resource] = ()  # links shared in chat, deduplicated, oldest first
     nicknames: Mapping[str, Nickname] = field(default_factory=dict)  # member id -> parsed nickname
     activity: Mapping[str, Mapping[date, int]] = field(default_factory=dict)  # member -> Monday -> messages
     arrivals: Mapping[str, datetime] = field(default_factory=dict)  # member -> first join or message
@@ -83,16 +84,12 @@ def distill_store(
     parts = distill_parts(store, list(zip(stored, groups, strict=True)), rules, cache)
     qas: list[QA] = []
     unanswered: list[Message] = []
-    contribs: list[Contribution] = []
     intros: dict[str, Intro] = {}
-    resources: list[Resource] = []
     tally = MemberTally()
     first_names = tally.first_names
     for part in parts:
         qas.extend(part.qas)
         unanswered.extend(part.unanswered)
-        contribs.extend(part.contributions)
-        resources.extend(part.resources)
         tally.fold(part)
         for intro in part.intros:
             member = intro.member_id
@@ -124,13 +121,20 @@ def distill_store(
         ),  # repeats: community-wide
         unanswered=tuple(sorted(unanswered, key=lambda m: m.timestamp, reverse=True)),
         members=tuple(members),
-        contributions=tuple(sorted(contribs, key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref))),
+        # Points and resources are for the site build: worked out when it first reads them.
+        contributions=Deferred(
+            lambda: sorted(
+                (c for part in parts for c in part.contributions),
+                key=lambda c: (c.timestamp, c.member_id, c.rule, c.ref),
+            )
+        ),
         now=max(newest, default=datetime(1970, 1, 1, tzinfo=UTC)),
         message_count=sum(part.message_count for part in parts),
         private=private,
         pseudonyms=guard.pseudonyms,
         intros=tuple(sorted(intros.values(), key=lambda i: (i.message.timestamp, i.member_id))),
-        resources=tuple(merge_resources(resources)),  # a link shared in two groups is one resource
+        # a link shared in two groups is one resource
+        resources=Deferred(lambda: merge_resources(r for part in parts for r in part.resources)),
         nicknames=nicknames,
         activity=activity,
         arrivals=arrived,

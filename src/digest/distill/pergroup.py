@@ -116,8 +116,8 @@ class GroupPart:
 
     qas: tuple[QA, ...]
     unanswered: tuple[Message, ...]
-    contributions: tuple[Contribution, ...]
-    resources: tuple[Resource, ...]
+    contributions: Sequence[Contribution]  # a Deferred: worked out when first read
+    resources: Sequence[Resource]  # likewise
     intros: tuple[Intro, ...]  # read with the nickname the member first had in this group
     first_names: dict[str, str]  # member -> the first display name in this group
     members: dict[str, Seen]  # authors of anything but service lines

@@ -25,6 +25,8 @@ week: such a group is distilled as one span.
 
 from __future__ import annotations
 
+import functools
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,10 +34,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from digest.distill.activity import week_of
+from digest.distill.deferred import Deferred
 from digest.distill.intros import Intro, accept_intros, intro_candidates
 from digest.distill.profiles import parse_nickname
 from digest.distill.qa import distill_group, too_few_links
 from digest.distill.resources import (
+    Resource,
     Share,
     in_qas,
     resource_contributions,
@@ -175,7 +179,7 @@ def distill_weeks(source: Source, rules: Rules, cache: PartCache, base: str) -> 
         folded.add(links[week.number], part, key)
         if index == keep_at and cache.folder is not None:
             incoming = _incoming(reaching, week.number)
-            cache.save(f"fold-{chains[week.number]}-{incoming}", folded)
+            cache.save(f"fold-{chains[week.number]}-{incoming}", folded.sealed())
     return folded.finish(rules)
 
 
@@ -412,18 +416,24 @@ def _week_part(
 @dataclass(slots=True)
 class Folded:
     """A group's weeks folded, oldest first: what its :class:`GroupPart` is made of, and what
-    the weeks after them read of them (``earlier``)."""
+    the weeks after them read of them (``earlier``).
+
+    Points and shares, which only the site build reads (as points and resources), are kept
+    pickled in ``packed`` once a fold has been cached: reading the fold back does not rebuild
+    them, and the group's part makes them from it only when they are read.
+    """
 
     earlier: _Earlier = field(default_factory=_Earlier)
     qas: list[QA] = field(default_factory=list)
     unanswered: list[Message] = field(default_factory=list)
-    contributions: list[Contribution] = field(default_factory=list)  # resource points come last
-    shares: dict[str, list[Share]] = field(default_factory=dict)
+    contributions: list[Contribution] = field(default_factory=list)  # of the weeks since ``packed``
+    shares: dict[str, list[Share]] = field(default_factory=dict)  # likewise
     intros: list[Intro] = field(default_factory=list)
     tally: MemberTally = field(default_factory=lambda: _tally())
     message_count: int = 0
     newest: datetime | None = None
     entries: list[str] = field(default_factory=list)  # the cache entries of the weeks folded
+    packed: bytes = b""  # the points and shares of the weeks before, pickled
 
     def add(self, links: Links | None, part: WeekPart, entry: str = "") -> None:
         """Fold in the next week (``links``: what later weeks read of it, if any follow)."""
@@ -442,17 +452,43 @@ class Folded:
         if entry:
             self.entries.append(entry)
 
+    def sealed(self) -> Folded:
+        """The fold as the cache keeps it: its points and shares packed."""
+        from digest.distill.pergroup import PartCache
+
+        packed = PartCache.dumps(self._points_and_shares())
+        return replace(self, contributions=[], shares={}, packed=packed)
+
+    def _points_and_shares(self) -> tuple[list[Contribution], dict[str, list[Share]]]:
+        """Every week's points and shares (in week order), unpacked."""
+        contributions: list[Contribution] = []
+        shares: dict[str, list[Share]] = {}
+        if self.packed:
+            contributions, shares = pickle.loads(self.packed)
+        contributions.extend(self.contributions)
+        for url, found in self.shares.items():
+            shares.setdefault(url, []).extend(found)
+        return contributions, shares
+
     def finish(self, rules: Rules) -> GroupPart:
-        """The group's part: its weeks, and what needs the whole group (resources)."""
+        """The group's part: its weeks, and what needs the whole group (resources, and the
+        points for them), worked out when first read."""
         from digest.distill.pergroup import GroupPart
 
-        resources = resources_from(self.shares, in_qas(self.qas), rules.tags)
-        contribs = [*self.contributions, *resource_contributions(resources, rules.weights)]
+        qas = tuple(self.qas)
+
+        @functools.cache
+        def site() -> tuple[list[Contribution], list[Resource]]:
+            contributions, shares = self._points_and_shares()
+            resources = resources_from(shares, in_qas(qas), rules.tags)
+            contributions.extend(resource_contributions(resources, rules.weights))
+            return contributions, resources
+
         return GroupPart(
-            qas=tuple(self.qas),
+            qas=qas,
             unanswered=tuple(self.unanswered),
-            contributions=tuple(contribs),
-            resources=tuple(resources),
+            contributions=Deferred(lambda: site()[0]),
+            resources=Deferred(lambda: site()[1]),
             intros=tuple(self.intros),
             first_names=self.tally.first_names,
             members=self.tally.members,
