@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from conftest import BASIC_THREAD, tg_message
 from digest.cli import main
+from digest.distill.qa import distill_group
+from digest.model import Message
+from digest.pages import drafts
 
 
 def run(*args: str) -> Result:
@@ -102,3 +106,40 @@ def test_hidden_page_is_off_the_site_and_deleted_page_comes_back(community: Call
 
 def title_of(page: Path) -> str:
     return page.read_text(encoding="utf-8").split("\ntitle: ", 1)[1].split("\n", 1)[0]
+
+
+def test_a_draft_is_keyed_by_the_names_it_shows_not_by_every_asking() -> None:
+    """A page lists every later asking in its front matter (by id) but shows only the first
+    ``ALSO_ASKED_SHOWN``, each with one reply: renaming anyone else renders nothing again."""
+    start = datetime(2026, 3, 2, 8, tzinfo=UTC)
+
+    def message(i: int, author: str, text: str, reply: int | None = None) -> Message:
+        return Message(
+            "telegram",
+            "g",
+            str(i),
+            start + timedelta(hours=i),
+            author,
+            author,
+            text,
+            reply_to=str(reply) if reply else None,
+        )
+
+    messages = []
+    for n in range(drafts.ALSO_ASKED_SHOWN + 5):
+        messages.append(message(2 * n + 1, f"asker{n}", f"How do I merge dataframes in pandas, take {n}?"))
+        messages.append(message(2 * n + 2, f"helper{n}", "Use pd.merge(a, b, on='id')", 2 * n + 1))
+    root, *joined = distill_group(messages).qas
+    assert len(joined) == drafts.ALSO_ASKED_SHOWN + 4
+    names = {f"telegram:{who}{n}": f"{who} {n}" for who in ("asker", "helper") for n in range(30)}
+
+    def key(**renamed: str) -> str:
+        shown = {**names, **{f"telegram:{who}": name for who, name in renamed.items()}}
+        inputs = drafts._QAInputs(root, "qa/root.md", shown, {}, {}, None, tuple(joined))
+        return inputs.key("code")
+
+    first = key()
+    assert key(asker0="Ana") != first and key(helper0="Ana") != first  # the page itself
+    assert key(asker1="Ana") != first and key(helper1="Ana") != first  # the first asking shown
+    last = drafts.ALSO_ASKED_SHOWN + 4
+    assert key(**{f"asker{last}": "Ana", f"helper{last}": "Bo"}) == first  # an asking not shown

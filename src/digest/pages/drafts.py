@@ -188,8 +188,12 @@ class _QAInputs:
     def key(self, code: str) -> str:
         """A digest of everything the draft shows (people by name and link, the group's title)."""
         qa, joined = self.qa, self.joined
-        people = {q.question.member_id for q in (qa, *joined)}
-        people.update(a.message.member_id for q in (qa, *joined) for a in q.answers)
+        people = {qa.question.member_id, *(a.message.member_id for a in qa.answers)}
+        for other in joined[:ALSO_ASKED_SHOWN]:  # the later askings shown, each with one reply
+            people.add(other.question.member_id)
+            reply = other.accepted or (other.answers[0] if other.answers else None)
+            if reply is not None:
+                people.add(reply.message.member_id)
         shown = sorted((mid, self.names.get(mid), self.public.get(mid)) for mid in people)
         group = self.group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
         return _key(code, "qa", self.rel, _known(qa), shown, group, self.earlier, [_known(q) for q in joined])
