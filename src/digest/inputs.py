@@ -23,14 +23,10 @@ PACKAGE = Path(__file__).resolve().parent
 _GROUPS = "SELECT platform, id, title, revision FROM groups ORDER BY platform, id"
 
 
-def fingerprint(store: Store, config_file: Path, folders: list[Path]) -> str:
-    """A digest of the store's groups, the settings and the files under ``folders``."""
-    return Inputs(store, config_file, folders).digest()
-
-
 class Inputs:
-    """What :func:`fingerprint` digests, kept so that a run can tell it the files it wrote
-    (:meth:`wrote`) instead of listing every folder again."""
+    """The store's groups, the settings and the files under ``folders``, digested as one
+    fingerprint (:meth:`digest`); a run tells it the files it wrote (:meth:`wrote`) instead of
+    listing every folder again."""
 
     def __init__(self, store: Store, config_file: Path, folders: list[Path]) -> None:
         head = hashlib.sha256(store.identity().encode())

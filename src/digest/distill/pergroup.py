@@ -44,7 +44,7 @@ from digest.distill.identity import credit
 from digest.distill.intros import Intro, ProfileRules
 from digest.distill.privacy import Guard
 from digest.distill.resources import Resource, Share
-from digest.distill.weeks import Folded, Links, MemorySource, WeekPart, _Earlier, chain_keys, distill_weeks
+from digest.distill.weeks import Earlier, Folded, Links, MemorySource, WeekPart, chain_keys, distill_weeks
 from digest.memory import collector_paused
 from digest.model import QA, Answer, Attachment, Contribution, Group, Message, Reaction
 from digest.store import Store, Week
@@ -414,7 +414,7 @@ _RECORDS: tuple[type, ...] = (
     Seen,  # mutable, but rebuilt by their constructors just as well
     MemberTally,
     Folded,
-    _Earlier,
+    Earlier,
 )
 
 

@@ -107,7 +107,7 @@ class WeekPart:
 
 
 @dataclass(slots=True)
-class _Earlier:
+class Earlier:
     """What the weeks before a week saw: all a week's part reads of them."""
 
     names: set[str] = field(default_factory=set)  # case-folded names that spoke
@@ -346,7 +346,7 @@ def _week_part(
     rules: Rules,
     mode: bool,
     links: _LinkBook,
-    earlier: _Earlier,
+    earlier: Earlier,
 ) -> WeekPart:
     from digest.distill.pergroup import Seen
 
@@ -423,7 +423,7 @@ class Folded:
     them, and the group's part makes them from it only when they are read.
     """
 
-    earlier: _Earlier = field(default_factory=_Earlier)
+    earlier: Earlier = field(default_factory=Earlier)
     qas: list[QA] = field(default_factory=list)
     unanswered: list[Message] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)  # of the weeks since ``packed``
@@ -516,7 +516,7 @@ def distill_span(source: Source, rules: Rules) -> GroupPart:
         whole = _Whole(source, weeks, span)
         mode = few_links(weeks)
         links = _LinkBook(whole, [span], {span.number: ""}, PartCache(None), mode)
-        folded.add(None, _week_part(span, links.own(span), [], whole, rules, mode, links, _Earlier()))
+        folded.add(None, _week_part(span, links.own(span), [], whole, rules, mode, links, Earlier()))
     return folded.finish(rules)
 
 
