@@ -385,12 +385,18 @@ def cached_step(
     out = list(step(qas))
     if file is not None and len(out) == len(qas):
         changes = {}
+        names = [f.name for f in fields(QA)]
         for before, after in zip(qas, out, strict=True):
-            if before != after and before.id == after.id:
-                names = [f.name for f in fields(QA)]
-                changes[after.id] = {
-                    n: getattr(after, n) for n in names if getattr(after, n) != getattr(before, n)
-                }
+            if after is before or before.id != after.id:
+                continue
+            # a step copies what it leaves alone: compared by identity first, not field by field
+            changed = {
+                n: value
+                for n in names
+                if (value := getattr(after, n)) is not (was := getattr(before, n)) and value != was
+            }
+            if changed:
+                changes[after.id] = changed
         for old in file.parent.glob("step-*.pickle"):
             old.unlink(missing_ok=True)
         file.parent.mkdir(parents=True, exist_ok=True)
