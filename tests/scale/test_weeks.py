@@ -345,3 +345,26 @@ def test_a_change_before_the_fold_or_a_damaged_fold_reads_every_week_again(
         fold.write_bytes(b"not a pickle")
         store.add_messages(G, [Message(**{**_fields(late), "id": "latest", "reply_to": "later"})])
         assert warm_reads(store) == total  # every week read again
+
+
+def test_worker_processes_keep_and_read_folds_as_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = Group("telegram", "h", "Other group")
+    cache = tmp_path / "distill"
+    history = list(chat(8, 600, links=True, days=90, day=10))
+    mirrored = [Message(**{**_fields(m), "group_id": other.id}) for m in history]
+    monkeypatch.setattr(pergroup, "PARALLEL_MESSAGES", 0)  # a worker process per group
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(G, history[:500])
+        store.add_messages(other, mirrored[:500])
+        assert distill(store, cache) == distill(store, None)
+        folds = sorted(cache.glob("fold-*.pickle"))
+        assert len(folds) == 2  # kept by the workers
+        store.add_messages(G, history[500:])  # two weeks more: the folds still hold
+        store.add_messages(other, mirrored[500:])
+        reads = _week_reads(monkeypatch)  # in this process only: the workers read the folds
+        warm = distill(store, cache)
+        assert reads == [] and warm == distill(store, None)
+        # read back by the workers: not written again (a fold of every week would be), nor pruned
+        assert sorted(cache.glob("fold-*.pickle")) == folds
