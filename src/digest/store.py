@@ -51,6 +51,19 @@ CREATE TABLE IF NOT EXISTS messages (
     UNIQUE (gid, id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_time ON messages (gid, ts);
+CREATE TABLE IF NOT EXISTS weeks (  -- Store.weeks, kept: counted once, then as imports add
+    gid INTEGER NOT NULL,
+    week INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    said INTEGER NOT NULL,
+    linked INTEGER NOT NULL,
+    PRIMARY KEY (gid, week)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS weeks_counted (  -- the group's revision its weeks hold for
+    gid INTEGER PRIMARY KEY,
+    revision INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS authors (
     platform TEXT NOT NULL,
     author_id TEXT NOT NULL,
@@ -82,6 +95,15 @@ _WEEKS_BEFORE = 20_000
 """Weeks are counted from Monday 1970-01-05 00:00 UTC; SQLite's integer cast truncates, so
 times are shifted by this many weeks to keep them positive (any time after the year 1590)."""
 _SHIFT = _WEEKS_BEFORE * WEEK_SECONDS - 345_600
+_COUNT_WEEKS = (
+    f"SELECT CAST((ts + {_SHIFT}) / {WEEK_SECONDS} AS INTEGER) AS week, count(*), max(seq), "
+    "sum(flags & 1), sum((flags >> 1) & 1) FROM messages WHERE {where} GROUP BY week ORDER BY week"
+)
+"""Each week's count, newest ``seq``, messages that said something and those with a reply link."""
+_ADD_WEEK = (
+    "INSERT INTO weeks VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count, "
+    "seq = max(seq, excluded.seq), said = said + excluded.said, linked = linked + excluded.linked"
+)
 _UPSERT = (
     "INSERT INTO messages (gid, id, ts, body, flags, seq) VALUES ({gid}, ?, ?, ?, ?, {seq}) "
     "ON CONFLICT DO UPDATE SET ts = excluded.ts, body = excluded.body, flags = excluded.flags, "
@@ -189,18 +211,22 @@ class Store:
         """Upsert rows of one group, batch by batch; ``tally`` counts them as they are read."""
         gid = self.upsert_group(group)
         before = self.count(group)
+        (last,) = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM messages").fetchone()
         changes = self.conn.total_changes
         (revision,) = self.conn.execute("SELECT revision + 1 FROM groups WHERE gid = ?", (gid,)).fetchone()
         upsert = _UPSERT.format(gid=int(gid), seq=int(revision))  # our own integers
         for batch in batched(rows, BATCH):
             self.conn.executemany(upsert, batch)
-        if self.conn.total_changes != changes:
+        changed = self.conn.total_changes - changes
+        added = self.count(group) - before
+        if changed:
+            self._count_new_weeks(gid, revision, last, only_added=changed == added)
             self.conn.execute("UPDATE groups SET revision = ? WHERE gid = ?", (revision, gid))
         self.conn.executemany(
             "INSERT OR IGNORE INTO authors VALUES (?, ?, ?)",
             ((group.platform, a, n) for a, n in sorted(tally.names)),
         )
-        return ChatStats(group, tally.parsed, self.count(group) - before, len(tally.authors), tally.replies)
+        return ChatStats(group, tally.parsed, added, len(tally.authors), tally.replies)
 
     def remember_import(
         self,
@@ -278,7 +304,10 @@ class Store:
 
     def weeks(self, group: Group) -> list[Week]:
         """The group's messages week by week (Monday to Monday, UTC), oldest first: how many,
-        the newest ``seq`` among them, and how many said something and carried a reply link."""
+        the newest ``seq`` among them, and how many said something and carried a reply link.
+
+        Counted over the group's messages once, then kept (table ``weeks``) and brought up to
+        date by each import that only adds messages, from the rows it added."""
         row = self.conn.execute(
             "SELECT gid, revision FROM groups WHERE platform = ? AND id = ?", (group.platform, group.id)
         ).fetchone()
@@ -286,15 +315,56 @@ class Store:
             return []
         known = self._weeks.get(row)
         if known is None:
-            rows = self.conn.execute(
-                f"SELECT CAST((ts + {_SHIFT}) / {WEEK_SECONDS} AS INTEGER) AS week, count(*), max(seq), "
-                "sum(flags & 1), sum((flags >> 1) & 1) FROM messages WHERE gid = ? "
-                "GROUP BY week ORDER BY week",
-                (row[0],),
-            )
+            gid, revision = row
+            counted = self.conn.execute("SELECT revision FROM weeks_counted WHERE gid = ?", (gid,)).fetchone()
+            if counted is not None and counted[0] == revision:
+                rows = self.conn.execute(
+                    "SELECT week, count, seq, said, linked FROM weeks WHERE gid = ? ORDER BY week", (gid,)
+                ).fetchall()
+            else:
+                rows = self.conn.execute(_COUNT_WEEKS.format(where="gid = ?"), (gid,)).fetchall()
+                self._keep_weeks(gid, revision, rows)
             known = [Week(int(w) - _WEEKS_BEFORE, n, seq, said, linked) for w, n, seq, said, linked in rows]
             self._weeks[row] = known
         return list(known)
+
+    def _keep_weeks(self, gid: int, revision: int, rows: list[Any]) -> None:
+        """Keep the weeks just counted (not where the store is open read-only, or busy)."""
+        try:
+            with self._savepoint():
+                self.conn.execute("DELETE FROM weeks WHERE gid = ?", (gid,))
+                self.conn.executemany(
+                    "INSERT INTO weeks VALUES (?, ?, ?, ?, ?, ?)", ((gid, *r) for r in rows)
+                )
+                self.conn.execute("INSERT OR REPLACE INTO weeks_counted VALUES (?, ?)", (gid, revision))
+        except sqlite3.OperationalError:
+            pass
+
+    def _count_new_weeks(self, gid: int, revision: int, last: int, only_added: bool) -> None:
+        """After an import into the group: its kept weeks, brought up to ``revision`` from the
+        rows after rowid ``last`` if the import ``only_added`` messages (it changed none), else
+        forgotten (counted again when next asked for)."""
+        counted = self.conn.execute("SELECT revision FROM weeks_counted WHERE gid = ?", (gid,)).fetchone()
+        if counted is None:
+            return
+        if not only_added or counted[0] != revision - 1:
+            self.conn.execute("DELETE FROM weeks_counted WHERE gid = ?", (gid,))
+            return
+        # the rows this import added, and only those: by rowid (``+gid``: not by the group's index)
+        rows = self.conn.execute(_COUNT_WEEKS.format(where="rowid > ? AND +gid = ?"), (last, gid))
+        self.conn.executemany(_ADD_WEEK, ((gid, *r) for r in rows.fetchall()))
+        self.conn.execute("UPDATE weeks_counted SET revision = ? WHERE gid = ?", (revision, gid))
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self.conn.execute("SAVEPOINT weeks")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO weeks")
+            self.conn.execute("RELEASE weeks")
+            raise
+        self.conn.execute("RELEASE weeks")
 
     def messages_between(self, group: Group, start: float, end: float) -> list[tuple[Message, int]]:
         """The group's messages with ``start <= ts < end``, in order, each with its ``seq``."""
@@ -360,7 +430,8 @@ def open_store(path: Path) -> Iterator[Store]:
             # The store is a cache: an old layout is simply rebuilt from exports/.
             conn.executescript(
                 "DROP TABLE IF EXISTS messages; DROP TABLE IF EXISTS groups; DROP TABLE IF EXISTS imports;"
-                "DROP TABLE IF EXISTS authors; DROP TABLE IF EXISTS meta;"
+                "DROP TABLE IF EXISTS authors; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS weeks;"
+                "DROP TABLE IF EXISTS weeks_counted;"
             )
         conn.executescript(SCHEMA)
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('identity', ?)", (uuid.uuid4().hex,))
