@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import operator
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from digest import commands
-from digest.distill.deferred import Deferred, made
+from digest.distill.deferred import Deferred
+
+
+def made(items: Sequence[Any]) -> bool:
+    """Whether ``items`` exist already (anything but a Deferred not read yet)."""
+    return not isinstance(items, Deferred) or items.made
 
 
 def test_made_once_on_first_read_and_equal_to_its_tuple() -> None:

@@ -65,8 +65,3 @@ class Deferred(Sequence[_T]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return tuple, (self.items,)
-
-
-def made(items: Sequence[Any]) -> bool:
-    """Whether ``items`` exist already (anything but a :class:`Deferred` not read yet)."""
-    return not isinstance(items, Deferred) or items.made

@@ -21,11 +21,8 @@ have winning (:func:`digest.distill.threads.reconstruct`), week by week, each we
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
-import io
 import multiprocessing
-import operator
 import os
 import pickle
 import sqlite3
@@ -36,10 +33,11 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import orjson
 
+from digest import pickling
 from digest.distill.identity import credit
 from digest.distill.intros import Intro, ProfileRules
 from digest.distill.privacy import Guard
@@ -250,13 +248,8 @@ class PartCache:
 
     @staticmethod
     def dumps(part: object) -> bytes:
-        """The part as a pickle whose records are rebuilt by their constructors (much faster to
-        load than the generic state of frozen dataclasses)."""
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
-        pickler.dump(part)
-        return buffer.getvalue()
+        """The part as a pickle whose records are rebuilt by their constructors."""
+        return pickling.dumps(part, _RECORDS)
 
     def get(self, key: str) -> GroupPart | None:
         return self.load(f"part-{key}", GroupPart)
@@ -422,20 +415,6 @@ _RECORDS: tuple[type, ...] = (
     Folded,
     Earlier,
 )
-
-
-def _by_constructor(record_type: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
-    """Pickles a record of ``record_type`` as a call of its constructor with its fields."""
-    names = [f.name for f in fields(record_type)]
-    values = operator.attrgetter(*names)
-
-    def reduce(record: Any) -> tuple[type, tuple[Any, ...]]:
-        return record_type, values(record)
-
-    return reduce
-
-
-_REDUCERS = {record_type: _by_constructor(record_type) for record_type in _RECORDS}
 
 
 def _database(store: Store) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
-import io
 import math
 import os
 import pickle
@@ -16,10 +14,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import yaml
 
+from digest import pickling
 from digest.errors import ContentError
 
 HASH_KEY = "digest_hash"
@@ -585,7 +584,7 @@ class ParseCache:
         if not self.dirty:
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        changes = _pickled(self.dirty)
+        changes = pickling.dumps(self.dirty, (Document,))
         if len(changes) + _size(self.journal) <= _size(self.file) // 8:
             with self.journal.open("ab") as fh:
                 fh.write(changes)
@@ -593,7 +592,7 @@ class ParseCache:
         fd, tmp = tempfile.mkstemp(prefix=f".{self.file.name}.", dir=self.file.parent)
         try:
             with os.fdopen(fd, "wb") as fh:  # straight into the file: no second copy in memory
-                _pickler(fh).dump(self.entries)
+                pickling.pickler(fh, (Document,)).dump(self.entries)
             os.replace(tmp, self.file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -606,23 +605,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _pickler(fh: BinaryIO) -> pickle.Pickler:
-    pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, Document: _document_args}
-    return pickler
-
-
-def _pickled(value: object) -> bytes:
-    buffer = io.BytesIO()
-    _pickler(buffer).dump(value)
-    return buffer.getvalue()
-
-
-def _document_args(doc: Document) -> tuple[type[Document], tuple[Any, ...]]:
-    """Rebuild a Document by its constructor: far faster to load than a dataclass's state."""
-    return Document, (doc.path, doc.meta, doc.body_text, doc.body_line, doc.key_lines)
 
 
 _CACHE: ContextVar[ParseCache | None] = ContextVar("digest_parse_cache", default=None)
