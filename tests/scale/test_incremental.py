@@ -177,6 +177,44 @@ def test_drafts_manifest_skips_untouched_drafts_and_sees_edits(tmp_path: Path) -
     assert write().created == [page]  # type: ignore[attr-defined]
 
 
+def test_drafts_manifest_renders_again_the_pages_naming_a_renamed_member(tmp_path: Path) -> None:
+    """Names are not in a draft's key: the manifest records every member's name and profile
+    link, and a rename renders again the pages that name them, no other."""
+    docs = tmp_path / "content"
+    manifest = tmp_path / "drafts.json"
+    templates = Templates("en")
+    with open_store(tmp_path / "s.sqlite") as store:
+        store.add_messages(A, [*thread(A, 1), *thread(A, 100)[:3]])
+        write_drafts(
+            distill(store, None), load_content(docs, "qa", "members"), templates, "qa", "members", manifest
+        )  # type: ignore[arg-type]
+        pages = {p: p.read_text(encoding="utf-8") for p in docs.rglob("*.md")}
+        renamed = Message("telegram", "1", "300", T0 + timedelta(days=1), "ana", "Ana-mentor", "morning all")
+        newcomer = Message("telegram", "1", "301", T0 + timedelta(days=1, minutes=1), "zoe", "Zoe", "hello")
+        store.add_messages(A, [renamed, newcomer])
+        knowledge = distill(store, None)
+
+    def write() -> object:
+        return write_drafts(
+            knowledge, load_content(docs, "qa", "members"), templates, "qa", "members", manifest
+        )  # type: ignore[arg-type]
+
+    report = write()
+    changed = {p for p, text in pages.items() if p.read_text(encoding="utf-8") != text}
+    naming_ana = {p for p in docs.glob("qa/*.md") if "Ana-mentor" in p.read_text(encoding="utf-8")}
+    assert len(naming_ana) == 2 and changed == {*naming_ana, docs / "members" / "ana.md"}
+    assert sorted(report.updated) == sorted(changed)  # type: ignore[attr-defined]
+    assert [p.name for p in report.created] == ["zoe.md"]  # type: ignore[attr-defined]
+    again = write()
+    assert (again.created, again.updated, again.unchanged) == ([], [], len(pages) + 1)  # type: ignore[attr-defined]
+    manifest.write_text(
+        '{"' + str(next(iter(pages))) + '": ["old", 1, 2]}', encoding="utf-8"
+    )  # an older manifest
+    older = write()
+    assert (older.created, older.updated, older.unchanged) == ([], [], len(pages) + 1)  # type: ignore[attr-defined]
+    assert '"people"' in manifest.read_text(encoding="utf-8")
+
+
 def test_parse_cache_returns_what_parsing_returns(tmp_path: Path) -> None:
     page = tmp_path / "p.md"
     page.write_text("---\nid: a\ntitle: One\n---\n\nBody\n", encoding="utf-8")

@@ -9,6 +9,7 @@ off the site, set ``hidden: true`` instead of deleting it.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,7 +32,7 @@ from digest.pages.frontmatter import (
     caching,
     learn,
     parse,
-    render,
+    rendered,
     stamp_of,
     write_atomic,
     written_entry,
@@ -83,24 +84,42 @@ def write_drafts(
 ) -> DraftReport:
     """Write new and grown drafts. With ``manifest`` (a file digest owns, beside the store), a
     draft whose inputs did not change since it was written, in a file nobody touched since, is
-    neither rendered nor read again."""
+    neither rendered nor read again: checking it is a digest of a few fields and a stat."""
     report = DraftReport()
-    known = _read_manifest(manifest)
+    known = _Manifest.read(manifest)
+    plan = _Plan(knowledge, content, templates, qa_dir, members_dir)
+    renamed = known.changed_people(plan.people)  # None: every draft must be checked
     recorded: dict[str, list[Any]] = {}
-    jobs = list(_jobs(knowledge, content, templates, qa_dir, members_dir))
+    pending: list[_Job] = []
+    for job in plan.jobs():
+        entry = known.drafts.get(job.where)
+        if entry is not None and _current(job, entry, renamed):
+            recorded[job.where] = entry
+            report.unchanged += 1
+            continue
+        pending.append(job)
     try:  # written as they are rendered (not all held at once); an error takes back what was written
-        for job, done in zip(jobs, _write_all(jobs, known), strict=True):
+        for job, done in zip(pending, _write_all(pending), strict=True):
             done.settle(job.path, report)
             if done.stat is not None:
-                recorded[job.path.as_posix()] = [done.key, *done.stat]
+                recorded[job.where] = [job.key, *done.stat]
             if done.error is not None:
                 raise done.error
     except BaseException:
         report.rollback()
         raise
     if manifest is not None:
-        write_atomic(manifest, orjson.dumps(recorded, option=orjson.OPT_SORT_KEYS).decode())
+        kept = {"drafts": recorded, "people": known.people_now(plan.people)}
+        write_atomic(manifest, orjson.dumps(kept, option=orjson.OPT_SORT_KEYS).decode())
     return report
+
+
+def _current(job: _Job, entry: list[Any], renamed: set[str] | None) -> bool:
+    """Is the draft as the manifest's ``entry`` recorded it: the same key, the file untouched
+    since, and nobody it names renamed (``renamed`` None: not known who was)?"""
+    if entry[0] != job.key or entry[1:] != _stat(job.where) or renamed is None:
+        return False
+    return not (renamed and job.shows(renamed))
 
 
 def plan_drafts(
@@ -113,63 +132,127 @@ def plan_drafts(
 ) -> Iterator[Draft]:
     """Every member stub and Q&A page (or ``only`` the one with that id) as digest would write
     it now; nothing is written."""
-    for job in _jobs(knowledge, content, templates, qa_dir, members_dir, only):
+    for job in _Plan(knowledge, content, templates, qa_dir, members_dir).jobs(only):
         yield job.render()
 
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """A draft not rendered yet, and a digest of everything its rendering reads."""
+    """A draft not rendered yet, and a digest of what its rendering reads (except the names and
+    profile links of the people it shows: ``shows``)."""
 
-    path: Path
-    key: Callable[[], str]  # worked out where the draft is written (by a worker, when there are many)
+    where: str  # the file, as the manifest names it
+    key: str
     render: Callable[[], Draft]
+    people: Callable[[], set[str]] | None = None  # the members it names (None: no one else)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
+
+    def shows(self, members: set[str]) -> bool:
+        """Does the draft name one of ``members`` (whose name or profile link changed)?"""
+        return self.people is not None and not members.isdisjoint(self.people())
 
 
-def _jobs(
-    knowledge: Knowledge,
-    content: ContentIndex,
-    templates: Templates,
-    qa_dir: str,
-    members_dir: str,
-    only: str | None = None,
-) -> Iterator[_Job]:
-    member_paths = _member_paths(knowledge, content, members_dir)
-    intros = {intro.member_id: intro for intro in knowledge.intros}
-    group_titles = {f"{g.platform}/{g.id}": g.title for g in knowledge.groups}
-    code = _code_key(templates)
-    for member in knowledge.members:
-        if only is not None and member.id != only:
-            continue
-        path = content.docs_dir / member_paths[member.id]
-        nick = knowledge.nicknames.get(member.id) or parse_nickname(member.name)
-        intro = intros.get(member.id)
-        # What a stub shows: not the member's counts and times, which change with every message.
-        shown = (member.id, member.name, member.slug, member.groups)
-        key = partial(_key, code, "member", path, shown, nick, intro)
-        yield _Job(path, key, partial(_member_draft, member, path, templates, nick, intro))
-    qa_paths = _qa_paths(knowledge.qas, content, qa_dir)
-    names = {m.id: m.name for m in knowledge.members}
-    # Only public profiles are linked: a link to a removed one would be a broken link.
-    public = {mid: path for mid, path in member_paths.items() if _public(mid, knowledge, content)}
-    repeat_of = {
-        qa.id: qa.repeat_of
-        for qa in knowledge.qas
-        if qa.repeat_of is not None and not is_split(content, qa.id, qa.repeat_of)
-    }
-    also: dict[str, list[QA]] = {}
-    for qa in knowledge.qas:
-        if qa.id in repeat_of:
-            also.setdefault(repeat_of[qa.id], []).append(qa)
-    for qa in knowledge.qas:
-        if only is not None and qa.id != only:
-            continue
-        rel = qa_paths[qa.id]
-        joined = tuple(also.get(qa.id, ()))
-        earlier = repeat_of.get(qa.id)
-        page = content.docs_dir / rel
-        inputs = _QAInputs(qa, rel, names, public, group_titles, earlier, joined)
-        yield _Job(page, partial(inputs.key, code), partial(inputs.draft, page, templates))
+@dataclass(frozen=True, slots=True)
+class _Manifest:
+    """What the last run wrote: each draft's key and file stat, and the name and profile link
+    of every member then (``people``: a draft names people, its key does not)."""
+
+    drafts: dict[str, list[Any]]
+    people: dict[str, list[str | None]] | None
+
+    @classmethod
+    def read(cls, path: Path | None) -> _Manifest:
+        if path is None:
+            return cls({}, None)
+        try:
+            data = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return cls({}, None)
+        drafts = data.get("drafts") if isinstance(data, dict) else None
+        people = data.get("people")
+        if not isinstance(drafts, dict) or not isinstance(people, dict):
+            return cls({}, None)
+        return cls(drafts, people)
+
+    def changed_people(self, now: dict[str, list[str | None]]) -> set[str] | None:
+        """Members whose name or profile link changed since (None: not known). A member who
+        was not there then is not counted: no draft written then can name them."""
+        if self.people is None:
+            return None
+        return {mid for mid, then in self.people.items() if now.get(mid, _GONE) != then}
+
+    def people_now(self, now: dict[str, list[str | None]]) -> dict[str, list[str | None]]:
+        """The people to record: ``now``, and the members gone since as gone (should one come
+        back, the drafts naming them are rendered again)."""
+        gone = {mid: _GONE for mid in (self.people or {}) if mid not in now}
+        return {**gone, **now}
+
+
+_GONE: list[str | None] = [None, None]
+
+
+class _Plan:
+    """Every draft of the knowledge, with what each is made from."""
+
+    def __init__(
+        self, knowledge: Knowledge, content: ContentIndex, templates: Templates, qa_dir: str, members_dir: str
+    ) -> None:
+        self.knowledge, self.content, self.templates = knowledge, content, templates
+        self.qa_dir = qa_dir
+        self.member_paths = _member_paths(knowledge, content, members_dir)
+        self.names = {m.id: m.name for m in knowledge.members}
+        # Only public profiles are linked: a link to a removed one would be a broken link.
+        self.public = {
+            mid: path for mid, path in self.member_paths.items() if _public(mid, knowledge, content)
+        }
+        self.people = {
+            mid: [self.names.get(mid), self.public.get(mid)] for mid in self.names.keys() | self.public.keys()
+        }
+        self.code = _code_key(templates)
+        self.root = content.docs_dir.as_posix().rstrip("/") + "/"
+
+    def jobs(self, only: str | None = None) -> Iterator[_Job]:
+        knowledge, content, code = self.knowledge, self.content, self.code
+        intros = {intro.member_id: intro for intro in knowledge.intros}
+        for member in knowledge.members:
+            if only is not None and member.id != only:
+                continue
+            where = self.root + self.member_paths[member.id]
+            nick = knowledge.nicknames.get(member.id) or parse_nickname(member.name)
+            intro = intros.get(member.id)
+            # What a stub shows: not the member's counts and times, which change with every message.
+            shown = (member.id, member.name, member.slug, member.groups)
+            key = _key(code, "member", where, shown, nick, intro)
+            yield _Job(where, key, partial(_member_draft, member, Path(where), self.templates, nick, intro))
+        qa_paths = _qa_paths(knowledge.qas, content, self.qa_dir)
+        group_titles = {f"{g.platform}/{g.id}": g.title for g in knowledge.groups}
+        repeat_of = {
+            qa.id: qa.repeat_of
+            for qa in knowledge.qas
+            if qa.repeat_of is not None and not is_split(content, qa.id, qa.repeat_of)
+        }
+        also: dict[str, list[QA]] = {}
+        for qa in knowledge.qas:
+            if qa.id in repeat_of:
+                also.setdefault(repeat_of[qa.id], []).append(qa)
+        for qa in knowledge.qas:
+            if only is not None and qa.id != only:
+                continue
+            rel = qa_paths[qa.id]
+            inputs = _QAInputs(
+                qa,
+                rel,
+                self.names,
+                self.public,
+                group_titles,
+                repeat_of.get(qa.id),
+                tuple(also.get(qa.id, ())),
+            )
+            where = self.root + rel
+            yield _Job(where, inputs.key(code), partial(inputs.draft, where, self.templates), inputs.people)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,24 +269,29 @@ class _QAInputs:
     joined: tuple[QA, ...]
 
     def key(self, code: str) -> str:
-        """A digest of everything the draft shows (people by name and link, the group's title)."""
-        qa, joined = self.qa, self.joined
+        """A digest of what the draft shows, but for the people it names (:meth:`people`)."""
+        qa = self.qa
+        group = self.group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
+        return _key(code, "qa", self.rel, _known(qa), group, self.earlier, [_known(q) for q in self.joined])
+
+    def people(self) -> set[str]:
+        """The members the draft names (and links): the asker, the answerers, and each later
+        asking shown with its one reply."""
+        qa = self.qa
         people = {qa.question.member_id, *(a.message.member_id for a in qa.answers)}
-        for other in joined[:ALSO_ASKED_SHOWN]:  # the later askings shown, each with one reply
+        for other in self.joined[:ALSO_ASKED_SHOWN]:
             people.add(other.question.member_id)
             reply = other.accepted or (other.answers[0] if other.answers else None)
             if reply is not None:
                 people.add(reply.message.member_id)
-        shown = sorted((mid, self.names.get(mid), self.public.get(mid)) for mid in people)
-        group = self.group_titles.get(f"{qa.question.platform}/{qa.question.group_id}")
-        return _key(code, "qa", self.rel, _known(qa), shown, group, self.earlier, [_known(q) for q in joined])
+        return people
 
-    def draft(self, path: Path, templates: Templates) -> Draft:
+    def draft(self, where: str, templates: Templates) -> Draft:
         links = _Links(self.rel, self.public)
         meta, body = _qa_page(
             self.qa, templates, self.names, links, self.group_titles, self.earlier, self.joined
         )
-        return Draft(self.qa.id, path, meta, body)
+        return Draft(self.qa.id, Path(where), meta, body)
 
 
 def _member_draft(
@@ -257,42 +345,31 @@ def _code_key(templates: Templates) -> str:
     return digest.hexdigest()
 
 
-def _stat(path: Path) -> list[int]:
+def _stat(path: str | Path) -> list[int]:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return [-1, -1]
     return [stat.st_size, stat.st_mtime_ns]
-
-
-def _read_manifest(path: Path | None) -> dict[str, list[Any]]:
-    if path is None:
-        return {}
-    try:
-        data = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 ALSO_ASKED_SHOWN = 20
 """Later askings of a question shown on its page (the first ones; the rest are counted, and all
 are listed in the front matter): a question asked a thousand times is not a page of a thousand
 copies of itself."""
-PARALLEL_DRAFTS = 2000
-"""From this many drafts, worker processes check, render and write them (where processes can fork)."""
-RENDER_CHUNK = 64
+PARALLEL_DRAFTS = 100
+"""From this many drafts to render, forked workers render and write them (where processes can fork)."""
+RENDER_CHUNK = 16
 """Drafts a worker renders in one go."""
 
 
-def _write_all(jobs: list[_Job], known: Mapping[str, list[Any]]) -> Iterator[_Written]:
-    """Render and write each job's draft, in order, unless ``known`` (the manifest) says it
-    would not change: by one forked worker per core when there are many (they share the
-    knowledge already in memory instead of receiving a copy)."""
+def _write_all(jobs: list[_Job]) -> Iterator[_Written]:
+    """Render and write each job's draft, in order: by one forked worker per core when there
+    are many (they share the knowledge already in memory instead of receiving a copy)."""
     cache = caching()
 
     def write(index: int) -> _Written:
-        return _write(jobs[index], cache, known)
+        return _write(jobs[index], cache)
 
     return forked_map(write, range(len(jobs)), len(jobs), PARALLEL_DRAFTS, RENDER_CHUNK)
 
@@ -324,28 +401,27 @@ class _Written:
             learn(path, self.entry)
 
 
-def _text(job: _Job) -> tuple[str, dict[str, Any]]:
-    """The draft's text, and the front matter it was rendered from."""
+def _text(job: _Job) -> tuple[str, dict[str, Any], bool]:
+    """The draft's text, the front matter it was rendered from, and whether that was written
+    flat (see :func:`rendered`)."""
     draft = job.render()
-    return render(draft.meta, draft.body), draft.meta
+    text, flat = rendered(draft.meta, draft.body)
+    return text, draft.meta, flat
 
 
-def _write(job: _Job, cache: bool, known: Mapping[str, list[Any]]) -> _Written:
-    """Render ``job`` and write it, unless it did not change since the manifest ``known``
-    recorded it, a curator edited the file, or it would come out the same.
+def _write(job: _Job, cache: bool) -> _Written:
+    """Render ``job`` and write it, unless a curator edited the file or it would come out the
+    same.
 
     An error is returned, not raised: a worker's earlier drafts must reach the report first
     (to be taken back). ``cache``: make the parse cache's entry of a file written."""
     path = job.path
     try:
-        key = job.key()
-        recorded = known.get(path.as_posix())
-        if recorded is not None and recorded[0] == key and recorded[1:] == (stat := _stat(path)):
-            return _Written("unchanged", key, stat)
-        text, meta = _text(job)
+        key = job.key
+        text, meta, flat = _text(job)
         if not path.exists():
             write_atomic(path, text)
-            entry = written_entry(path, text, meta) if cache else None
+            entry = written_entry(path, text, meta, flat) if cache else None
             return _Written("created", key, _stat(path), entry=entry)
         doc = parse(path)
         if doc.edited:
@@ -354,7 +430,7 @@ def _write(job: _Job, cache: bool, known: Mapping[str, list[Any]]) -> _Written:
             return _Written("unchanged", key, _stat(path))
         replaced = path.read_text(encoding="utf-8")
         write_atomic(path, text)
-        entry = written_entry(path, text, meta) if cache else None
+        entry = written_entry(path, text, meta, flat) if cache else None
         return _Written("updated", key, _stat(path), replaced, entry)
     except Exception as error:
         return _Written("failed", error=error)

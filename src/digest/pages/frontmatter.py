@@ -325,10 +325,17 @@ def render(meta: dict[str, Any], body: str, stamped: bool = True) -> str:
 
     ``stamped=False`` leaves the hash out: the file then counts as a curator's from the start.
     """
-    text = f"---\n{dump_yaml(meta)}---\n\n{body.rstrip()}\n"
-    if not stamped:
-        return text
-    return text.replace("\n---\n", f"\n{HASH_KEY}: {stamp(text)}\n---\n", 1)
+    return rendered(meta, body, stamped)[0]
+
+
+def rendered(meta: dict[str, Any], body: str, stamped: bool = True) -> tuple[str, bool]:
+    """:func:`render`'s text, and whether the front matter was digest's usual flat kind (which
+    YAML reads back as written: see :func:`written_entry`)."""
+    flat = _dump_flat(meta)
+    text = f"---\n{flat if flat is not None else dump_yaml(meta)}---\n\n{body.rstrip()}\n"
+    if stamped:
+        text = text.replace("\n---\n", f"\n{HASH_KEY}: {stamp(text)}\n---\n", 1)
+    return text, flat is not None
 
 
 _SafeDumper: Any = getattr(yaml, "CSafeDumper", None)
@@ -470,19 +477,21 @@ CacheEntry = tuple[int, int, Document]
 """A parsed file as the cache keeps it: its size, its modification time, the slim document."""
 
 
-def written_entry(path: Path, text: str, meta: dict[str, Any] | None = None) -> CacheEntry:
+def written_entry(
+    path: Path, text: str, meta: dict[str, Any] | None = None, flat: bool = False
+) -> CacheEntry:
     """The cache entry of ``text``, just written to ``path``. With ``meta``, the front matter
     :func:`render` wrote ``text`` from, the entry is made without parsing it again when it is
     of the kind YAML reads back exactly as it was (a page gathering thousands of repeats has
-    a front matter of thousands of lines)."""
+    a front matter of thousands of lines); ``flat``: :func:`rendered` said it was."""
     stat = path.stat()
-    doc = _as_rendered(path, text, meta) if meta is not None else None
+    doc = _as_rendered(path, text, meta, flat) if meta is not None else None
     return (stat.st_size, stat.st_mtime_ns, doc if doc is not None else _parse(path, text).slim())
 
 
-def _as_rendered(path: Path, text: str, meta: dict[str, Any]) -> Document | None:
+def _as_rendered(path: Path, text: str, meta: dict[str, Any], flat: bool) -> Document | None:
     """What parsing ``text`` gives, from the ``meta`` it was rendered from (None: parse it)."""
-    if not _reads_back(meta) or _dump_flat(meta) is None:
+    if not _reads_back(meta) or not (flat or _dump_flat(meta) is not None):
         return None
     closing = _FENCE.search(text, text.find("\n") + 1)
     if closing is None:
