@@ -310,6 +310,10 @@ def test_day_after_day_reads_the_kept_fold_and_only_the_last_weeks(
         # Reconstructed replies may chain a day's thread back past the fold: every week is read.
         assert short == 20 if links else short >= 15
         assert len(list(cache.glob("fold-*.pickle"))) == 1  # the newest kept, older ones pruned
+        reads.clear()
+        assert distill(store, cache) == warm  # nothing new: the fold and the weeks after it again
+        assert 0 < len(reads) < total / 2
+        assert list(cache.glob("part-*.pickle")) == []  # the group's whole part would read slower
 
 
 def test_a_change_before_the_fold_or_a_damaged_fold_reads_every_week_again(
@@ -368,3 +372,5 @@ def test_worker_processes_keep_and_read_folds_as_one_process_does(
         assert reads == [] and warm == distill(store, None)
         # read back by the workers: not written again (a fold of every week would be), nor pruned
         assert sorted(cache.glob("fold-*.pickle")) == folds
+        assert distill(store, cache) == warm  # nothing new
+        assert list(cache.glob("part-*.pickle")) == []  # nor the groups' parts kept beside them

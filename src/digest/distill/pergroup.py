@@ -219,16 +219,16 @@ def _base(store: Store, group: Group, rules_key: str) -> str:
 
 def _distill_file(
     database: str, group: Group, rules: Rules, folder: Path | None
-) -> tuple[bytes, set[str], int]:
+) -> tuple[bytes, set[str], bool]:
     """One group in a worker process, with its own read-only connection to the store; the part
     comes back pickled as the cache keeps it (quick to load), with the names of the cache
-    entries it used and how many of them it wrote."""
+    entries it used and whether to keep the part (see :func:`distill_parts`)."""
     conn = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
     cache = PartCache(folder)
     try:
         with collector_paused():
             part = distill_stored(Store(conn), group, rules, cache, rules.key())
-            return PartCache.dumps(part), cache.used, cache.saved
+            return PartCache.dumps(part), cache.used, cache.saved == cache.folds == 0
     finally:
         conn.close()
 
@@ -240,6 +240,7 @@ class PartCache:
         self.folder = folder
         self.used: set[str] = set()
         self.saved = 0  # entries written
+        self.folds = 0  # kept folds read
         self._listing: list[str] | None = None
 
     def key(self, store: Store, group: Group, rules_key: str) -> str:
@@ -313,8 +314,9 @@ def distill_parts(
 
     ``groups`` pairs each group as stored with the group as published (title redacted).
     Large amounts of work go to one worker process per core, a group each. A group's merged
-    part is cached only once all of its weeks came from the cache: a group that gets messages
-    every day would write its whole part every day for nothing.
+    part is cached only once all of its weeks came from the cache (a group that gets messages
+    every day would write its whole part every day for nothing), and not when a kept fold was
+    read: the fold and its few later weeks read faster than the whole part would.
     """
     parts = PartCache(cache)
     rules_key = rules.key()
@@ -341,17 +343,17 @@ def distill_parts(
                 index: pool.submit(_distill_file, database, raw, rules, cache) for index, raw, _key in todo
             }
             for index, _raw, key in todo:
-                pickled, used, saved = futures.pop(index).result()  # a finished future keeps its result
+                pickled, used, keep = futures.pop(index).result()  # a finished future keeps its result
                 parts.used |= used
                 found[index] = pickle.loads(pickled)
-                if not saved:
+                if keep:
                     parts.put(key, found[index], pickled)
                 del pickled
     else:
         for index, raw, key in todo:
-            saved = parts.saved
+            before = parts.saved, parts.folds
             found[index] = distill_stored(store, raw, rules, parts, rules_key)
-            if parts.saved == saved:
+            if (parts.saved, parts.folds) == before:
                 parts.put(key, found[index])
     parts.prune()
     return [replace(found[index], key=key) for index, key in enumerate(keys)]

@@ -236,6 +236,7 @@ def _resume(
     folded = cache.load(name, Folded)
     if folded is None:
         return None
+    cache.folds += 1
     cache.used.update(before)
     cache.used.update(folded.entries)  # its weeks stay cached: a change in them needs them again
     return upto + 1, folded
