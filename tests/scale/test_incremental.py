@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.distill import distill_store, pergroup, weeks
+from digest.distill import distill_store, pergroup, repeats, weeks
 from digest.model import Group, Kind, Message
 from digest.pages.content import load_content
 from digest.pages.drafts import write_drafts
@@ -103,12 +103,17 @@ def test_cached_and_incremental_distill_equal_a_cold_one(
             "distill_stored",
             lambda store, group, *args: calls.append(group.id) or original(store, group, *args),
         )
+        searched = repeats.repeats_among
+        monkeypatch.setattr(
+            repeats, "repeats_among", lambda qas, **kw: calls.append("repeats") or searched(qas, **kw)
+        )
         assert distill(store, cache) == cold
-        assert calls == []  # nothing new: nothing distilled
+        assert [qa.repeat_of for qa in cold.qas].count(None) == 1  # type: ignore[attr-defined]
+        assert calls == []  # nothing new: nothing distilled, the repeats found kept
 
         store.add_messages(B, thread(B, 20))  # one more day in one group
         warm = distill(store, cache)
-        assert calls == ["2"]  # only group B is distilled again
+        assert calls == ["2", "repeats"]  # only group B is distilled again
         assert warm == distill(store, None)
         assert len(list(cache.glob("part-*.pickle"))) == 1  # the stale part of B is gone
         assert distill(store, cache) == warm

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from digest.distill.qa import distill_group
 from digest.distill.questions import is_thanks, is_thanks_only, judge_question, make_title
 from digest.distill.resources import find_resources
 from digest.distill.scoring import contributions, leaderboard
-from digest.model import Kind, Message, Reaction
+from digest.model import QA, Kind, Message, Reaction
 
 T0 = datetime(2026, 9, 1, 9, tzinfo=UTC)
 WEIGHTS = {
@@ -199,3 +200,20 @@ def test_a_thanks_to_a_shared_link_counts_as_a_use_through_reconstructed_links()
     assert find_resources(chat, [], {})[0].used == 0
     resource = find_resources(chat, [], {}, {"2": "1"})[0]
     assert resource.used_by(resource.first) == ("telegram:wang",)
+
+
+def test_a_repeat_mark_keeps_every_other_field() -> None:
+    """``QA.repeating`` builds the Q&A field by field: one added to QA must be passed on too."""
+    thread = [
+        m(1, "wang", "How do I merge two dataframes in pandas?"),
+        m(2, "ana", "Use pd.merge(a, b, on='id')", 1),
+        m(3, "wang", "thanks, that works!", 2),
+    ]
+    [qa] = distill_group(thread).qas
+    qa = replace(qa, origin="digest-of-it")
+    marked = qa.repeating("qa-earlier", 0.75)
+    assert marked == replace(qa, repeat_of="qa-earlier", repeat_confidence=0.75)
+    assert [
+        getattr(marked, f.name) for f in fields(QA) if f.name not in ("repeat_of", "repeat_confidence")
+    ] == [getattr(qa, f.name) for f in fields(QA) if f.name not in ("repeat_of", "repeat_confidence")]
+    assert marked.origin == "digest-of-it"  # not compared by ==

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -26,11 +25,13 @@ if TYPE_CHECKING:  # the stages (numpy, jieba, whoosh) load when something is di
     from digest.distill.resources import Resource
 
 
-def mark_repeats(qas: Sequence[QA], cache: Path | None = None) -> list[QA]:
-    """:func:`digest.distill.repeats.mark_repeats` (loaded when first needed)."""
-    from digest.distill.repeats import mark_repeats as mark
+def mark_repeats(qas: Sequence[QA], key: str, cache: Path | None = None) -> list[QA]:
+    """The Q&A marked by :mod:`digest.distill.repeats` (loaded when first needed), whose
+    findings are kept by ``key``, a digest of every group's inputs."""
+    from digest.distill.pergroup import cached_step
+    from digest.distill.repeats import Repeat, marked, repeats_among
 
-    return mark(qas, cache=cache)
+    return marked(qas, cached_step(lambda: repeats_among(qas, cache=cache), key, cache, Repeat))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ def distill_store(
     identities = identity_map(privacy.consent.aliases, (member for member, _name in store.authors()))
     privacy = _consent_follows_identity(privacy, identities)
     guard = prepare(privacy, store.authors())
-    from digest.distill.pergroup import MemberTally, Rules, cached_step, distill_parts, whole_key
+    from digest.distill.pergroup import MemberTally, Rules, distill_parts, whole_key
     from digest.distill.resources import merge_resources
 
     people = people or ProfileRules()
@@ -116,9 +117,7 @@ def distill_store(
     asked = sorted(qas, key=lambda q: (q.question.timestamp, q.id))
     return Knowledge(
         groups=tuple(groups),
-        qas=tuple(
-            cached_step(functools.partial(mark_repeats, cache=cache), asked, whole_key(parts), cache)
-        ),  # repeats: community-wide
+        qas=tuple(mark_repeats(asked, whole_key(parts), cache)),  # repeats: community-wide
         unanswered=tuple(sorted(unanswered, key=lambda m: m.timestamp, reverse=True)),
         members=tuple(members),
         # Points and resources are for the site build: worked out when it first reads them.

@@ -29,7 +29,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -365,38 +365,20 @@ def whole_key(parts: Sequence[GroupPart]) -> str:
 
 
 def cached_step(
-    step: Callable[[Sequence[QA]], Sequence[QA]], qas: Sequence[QA], key: str, cache: Path | None
-) -> list[QA]:
-    """``step(qas)`` for a community-wide step over every Q&A (repeat detection), remembered by
-    ``key``: only the fields the step changed are kept, so a hit costs little."""
-    file = cache / f"step-{key}.pickle" if cache is not None else None
-    if file is not None:
-        try:
-            changes = pickle.loads(file.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-            changes = None
-        if isinstance(changes, dict):
-            return [replace(qa, **changes[qa.id]) if qa.id in changes else qa for qa in qas]
-    out = list(step(qas))
-    if file is not None and len(out) == len(qas):
-        changes = {}
-        names = [f.name for f in fields(QA)]
-        for before, after in zip(qas, out, strict=True):
-            if after is before or before.id != after.id:
-                continue
-            # a step copies what it leaves alone: compared by identity first, not field by field
-            changed = {
-                n: value
-                for n in names
-                if (value := getattr(after, n)) is not (was := getattr(before, n)) and value != was
-            }
-            if changed:
-                changes[after.id] = changed
-        for old in file.parent.glob("step-*.pickle"):
+    step: Callable[[], dict[str, _T]], key: str, cache: Path | None, kind: type[_T]
+) -> dict[str, _T]:
+    """What a community-wide step found (by Q&A id, values of type ``kind``), remembered by
+    ``key`` (only the last one is kept)."""
+    entries = PartCache(cache)
+    found = entries.load(f"step-{key}", dict)
+    if found is not None and all(isinstance(value, kind) for value in found.values()):
+        return found
+    found = step()
+    if cache is not None:
+        for old in cache.glob("step-*.pickle"):
             old.unlink(missing_ok=True)
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_bytes(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL))
-    return out
+    entries.save(f"step-{key}", found)
+    return found
 
 
 _RECORDS: tuple[type, ...] = (

@@ -31,7 +31,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -418,14 +418,25 @@ def _code_key() -> str:
 
 def mark_repeats(qas: Sequence[QA], threshold: float = THRESHOLD, cache: Path | None = None) -> list[QA]:
     """The Q&A with ``repeat_of`` set on those that ask an earlier Q&A again."""
+    return marked(qas, repeats_among(qas, threshold, cache))
+
+
+def repeats_among(
+    qas: Sequence[QA], threshold: float = THRESHOLD, cache: Path | None = None
+) -> dict[str, Repeat]:
+    """:func:`find_repeats` of the Q&A's questions (each with the asker's details)."""
     asked = [
         Asked(qa.id, qa.question.text, qa.question.timestamp, "\n".join(d.text for d in qa.details))
         for qa in qas
     ]
-    repeats = find_repeats(asked, threshold, cache)
-    return [
-        replace(qa, repeat_of=repeats[qa.id].of, repeat_confidence=repeats[qa.id].confidence)
-        if qa.id in repeats
-        else qa
-        for qa in qas
-    ]
+    return find_repeats(asked, threshold, cache)
+
+
+def marked(qas: Sequence[QA], repeats: Mapping[str, Repeat]) -> list[QA]:
+    """The Q&A, each in ``repeats`` marked as the repeat it is."""
+    out = list(qas)
+    for index, qa in enumerate(out):
+        found = repeats.get(qa.id)
+        if found is not None:
+            out[index] = qa.repeating(found.of, found.confidence)
+    return out
