@@ -12,7 +12,7 @@ from digest.distill import distill_store, pergroup, repeats, weeks
 from digest.model import Group, Kind, Message
 from digest.pages.content import load_content
 from digest.pages.drafts import write_drafts
-from digest.pages.frontmatter import Document, parse, parsed_cache
+from digest.pages.frontmatter import Document, parse, parse_pages, parsed_cache
 from digest.pages.templates import Templates
 from digest.pipeline import import_file
 from digest.store import Store, open_store
@@ -243,6 +243,35 @@ def test_parse_cache_returns_what_parsing_returns(tmp_path: Path) -> None:
     with parsed_cache(cache) as parsed:
         pass
     assert parsed.entries == {}
+
+
+@pytest.mark.parametrize("where", ["absolute", "relative", "here"])
+def test_a_folder_parsed_through_the_cache_is_the_folder_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    pages = tmp_path / "qa"
+    pages.mkdir()
+    for i in range(5):
+        (pages / f"p{i}.md").write_text(f"---\nid: p{i}\ntitle: Page {i}\n---\n\nBody\n", encoding="utf-8")
+    (pages / "index.md").write_text("no front matter\n", encoding="utf-8")
+    (pages / "notes.txt").write_text("not a page\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path if where == "relative" else pages)
+    folder = {"absolute": pages, "relative": Path("qa"), "here": Path(".")}[where]
+    cache = tmp_path / "content.pickle"
+
+    def seen(docs: list[Document]) -> list[tuple[object, ...]]:
+        return [(doc.path, doc.meta, doc.body, doc.body_line) for doc in docs]
+
+    plain = seen(parse_pages(folder, skip=("index.md",)))
+    assert [path for path, *_ in plain] == [folder / f"p{i}.md" for i in range(5)]
+    with parsed_cache(cache):
+        assert seen(parse_pages(folder, skip=("index.md",))) == plain
+    (pages / "p2.md").write_text("---\nid: p2\ntitle: Two, longer\n---\n\nBody\n", encoding="utf-8")
+    with parsed_cache(cache) as parsed:
+        again = parse_pages(folder, skip=("index.md",))
+        assert list(parsed.dirty) == [os.path.abspath(folder / "p2.md")]  # only it was read again
+    assert again[2].meta["title"] == "Two, longer" and seen(again)[:2] == plain[:2]
+    assert parse_pages(tmp_path / "missing") == []
 
 
 def test_parse_cache_keeps_a_few_changes_in_a_journal(tmp_path: Path) -> None:

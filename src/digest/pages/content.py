@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.errors import ContentError
-from digest.pages.frontmatter import Document, parse
+from digest.pages.frontmatter import Document, parse_pages
 
 
 @dataclass(slots=True)
@@ -31,26 +31,13 @@ def load_content(docs_dir: Path, qa_dir: str, members_dir: str) -> ContentIndex:
     """Read every Q&A and member page's front matter; duplicate ids are an error."""
     index = ContentIndex(docs_dir)
     for folder, target in ((qa_dir, index.qa), (members_dir, index.members)):
-        for path in _pages(docs_dir / folder):
-            if path.name == "index.md":
-                continue
-            doc = parse(path)
+        for doc in parse_pages(docs_dir / folder, skip=("index.md",)):
             doc_id = doc.meta.get("id")
             if doc_id is None:
                 continue  # a curator's free page in the folder: fine, it is just a page
             key = str(doc_id)
             if key in target:
                 other = target[key].path
-                raise ContentError(path, 2, f"id {key!r} is already used by {other}")
+                raise ContentError(doc.path, 2, f"id {key!r} is already used by {other}")
             target[key] = doc
     return index
-
-
-def _pages(folder: Path) -> list[Path]:
-    """``sorted(folder.glob("*.md"))``, without pathlib's cost per entry (a folder may hold
-    tens of thousands of Q&A pages)."""
-    try:
-        names = sorted(name for name in os.listdir(folder) if name.endswith(".md"))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [folder / name for name in names]

@@ -8,7 +8,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -86,6 +86,19 @@ def parse(path: Path, text: str | None = None) -> Document:
     if text is None and cache is not None:
         return cache.parse(path)
     return _parse(path, text)
+
+
+def parse_pages(folder: Path, skip: Collection[str] = ()) -> list[Document]:
+    """:func:`parse` of every ``*.md`` file directly in ``folder`` but those named in ``skip``,
+    by name (none: no folder)."""
+    try:
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".md") and name not in skip)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    cache = _CACHE.get()
+    if cache is not None:
+        return cache.parse_pages(folder, names)
+    return [_parse(folder / name) for name in names]
 
 
 def _parse(path: Path, text: str | None = None) -> Document:
@@ -570,6 +583,32 @@ class ParseCache:
         doc = _parse(path)
         self._set(key, (stat.st_size, stat.st_mtime_ns, doc.slim()))
         return doc
+
+    def parse_pages(self, folder: Path, names: list[str]) -> list[Document]:
+        """:meth:`parse` of the files ``names`` in ``folder``: without a path object made for
+        each page found in the cache (a folder may hold tens of thousands of Q&A pages)."""
+        base = os.path.join(os.path.abspath(folder), "-")[:-1]  # the cache's key, but the name
+        shown = str(folder / "-")[:-1]  # a document's path, but the name
+        docs: list[Document] = []
+        for name in names:
+            key = base + name
+            try:
+                stat = os.stat(key)
+            except OSError:
+                stat = None
+            entry = self.entries.get(key)
+            if (
+                stat is not None
+                and entry is not None
+                and entry[0] == stat.st_size
+                and entry[1] == stat.st_mtime_ns
+                and str(entry[2].path) == shown + name
+            ):
+                self.seen.add(key)
+                docs.append(entry[2])
+            else:
+                docs.append(self.parse(folder / name))
+        return docs
 
     def remember(self, path: Path, text: str) -> None:
         """``text`` was just written to ``path``: the next run need not parse it."""
