@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -28,8 +29,14 @@ class NicknameFormat:
     fields: tuple[str, ...] = DEFAULT_FIELDS
 
     def pattern(self) -> re.Pattern[str]:
-        alternatives = sorted({s.strip() for s in self.separators if s.strip()}, key=len, reverse=True)
-        return re.compile(r"\s*(?:" + "|".join(re.escape(a) for a in alternatives) + r")\s*")
+        return _splitter(self.separators)
+
+
+@functools.cache
+def _splitter(separators: tuple[str, ...]) -> re.Pattern[str]:
+    """What splits a nickname's parts (made once per convention: thousands of names are split)."""
+    alternatives = sorted({s.strip() for s in separators if s.strip()}, key=len, reverse=True)
+    return re.compile(r"\s*(?:" + "|".join(re.escape(a) for a in alternatives) + r")\s*")
 
 
 def parse_nickname(nickname: str, fmt: NicknameFormat | None = None) -> Nickname:
