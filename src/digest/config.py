@@ -72,6 +72,11 @@ class PrivacyConfig(base.Config):
     with ``opt_in: true`` (front matter or privacy.yml) do, everyone else is pseudonymised."""
     pseudonym = c.Type(str, default=DEFAULT_PSEUDONYM)
     """How a member without a public profile is named; ``{hash}`` is a short hash of their id."""
+    key_env = c.Type(str, default="")
+    """The environment variable holding the secret that keys the hashes of pseudonyms and of
+    ids that are personal data (a phone number): without it, anyone who knows a member's id can
+    tell which pseudonym or hashed id is theirs. "" (the default): plain hashes. Once set, the
+    variable must hold the same secret wherever content/ is made (CI, curators' machines)."""
     consent_file = c.Type(str, default="privacy.yml")
     """The list of opt-outs (and opt-ins), relative to docs_dir."""
 

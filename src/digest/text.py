@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import unicodedata
 
@@ -27,9 +28,13 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 
 
-def short_hash(*parts: str, length: int = 8) -> str:
-    """A stable hex digest of the parts, for ids and disambiguation."""
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+def short_hash(*parts: str, length: int = 8, key: bytes = b"") -> str:
+    """A stable hex digest of the parts, for ids and disambiguation; with ``key``, an HMAC
+    (nobody without the key can tell which parts give a digest)."""
+    data = "\x1f".join(parts).encode("utf-8")
+    if key:
+        return hmac.new(key, data, hashlib.sha256).hexdigest()[:length]
+    return hashlib.sha256(data).hexdigest()[:length]
 
 
 def record_digest(value: object) -> str:

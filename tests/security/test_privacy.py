@@ -18,7 +18,7 @@ from sites import SECURITY_YML, built  # noqa: F401 (fixture)
 
 from conftest import tg_message, write_community
 from digest.cli import main
-from digest.distill.privacy import Redactor, cn_id_valid, luhn_valid, pseudonym_for
+from digest.distill.privacy import Redactor, cn_id_valid, luhn_valid, pseudonym_for, safe_id
 from digest.errors import ContentError
 from digest.pages.consent import read_consent_file
 
@@ -216,6 +216,43 @@ def test_profiles_opt_in_pseudonymises_everyone_else(tmp_path: Path) -> None:
     assert_absent(root)
 
 
+def test_a_secret_keys_pseudonyms_and_hashed_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``privacy.key_env``: pseudonyms and hashed ids are HMACs, so knowing a member's id no
+    longer tells whose pseudonym it is; without the secret, nothing is made at all."""
+    phone = "+4915123456789"  # a member whose id is a phone number
+    asked = [
+        tg_message(8, "Phone user", "How do I fix Chinese fonts in matplotlib plots?", from_id=phone),
+        tg_message(9, "ana", "Install a CJK font, then set rcParams font.family to it.", 8, from_id="ana"),
+    ]
+    settings = "      privacy:\n        key_env: DIGEST_TEST_SECRET\n"
+    root = write_community(
+        tmp_path / "c", CONSENT_THREAD + asked, mkdocs_yml=SECURITY_YML, plugin_settings=settings
+    )
+    (root / "content" / "privacy.yml").write_text(f"opt_out: [{MEMBER_ID!r}]\n", encoding="utf-8")
+    config = str(root / "mkdocs.yml")
+    monkeypatch.delenv("DIGEST_TEST_SECRET", raising=False)
+    result = CliRunner().invoke(main, ["build", "--strict", "-f", config])
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Error: privacy.key_env: the environment variable DIGEST_TEST_SECRET is not set")
+    assert "Traceback" not in result.output and not (root / "content" / "qa").exists()
+
+    seen: list[str] = []
+    for secret in ("first secret", "second secret"):
+        monkeypatch.setenv("DIGEST_TEST_SECRET", secret)
+        run("build", "--strict", "-f", config)
+        keyed = pseudonym_for(MEMBER_ID, key=secret.encode())
+        text = site_text(root / "site")
+        assert keyed in text and PSEUDONYM not in text and keyed != PSEUDONYM
+        assert all(name not in text for name in (NICK, "王小明"))
+        drafts = "".join(p.read_text(encoding="utf-8") for p in (root / "content" / "qa").glob("*.md"))
+        hashed = safe_id(phone, Redactor(), secret.encode())
+        assert f"asker: telegram:{hashed}" in drafts and safe_id(phone, Redactor()) not in drafts
+        assert phone not in drafts and phone not in text
+        seen.append(keyed)
+    assert seen[0] != seen[1]  # and the distill cache is keyed by the secret too
+
+
 def test_two_members_with_one_name_get_two_pages(tmp_path: Path) -> None:
     messages = [
         tg_message(1, "小王", "怎么安装 pandas？", from_id="a"),
@@ -247,3 +284,17 @@ def test_privacy_yml_errors_name_file_and_line(tmp_path: Path, text: str, line: 
         read_consent_file(path)
     assert str(caught.value).startswith(f"{path}:{line}: ")
     assert message in str(caught.value)
+
+
+def test_the_distill_cache_is_keyed_by_the_secret() -> None:
+    """Cached parts hold hashed ids: another secret (or none) must not read them back."""
+    from digest.distill.intros import ProfileRules
+    from digest.distill.pergroup import Rules
+    from digest.distill.privacy import Privacy, prepare
+
+    authors = [("telegram:+4915123456789", "Phone user"), ("telegram:ana", "ana")]
+    keys = {
+        Rules({}, {}, prepare(Privacy(key=key), authors), {}, ProfileRules()).key()
+        for key in (b"", b"one secret", b"another secret")
+    }
+    assert len(keys) == 3

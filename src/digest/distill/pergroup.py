@@ -46,6 +46,7 @@ from digest.distill.weeks import Earlier, Folded, Links, MemorySource, WeekPart,
 from digest.memory import collector_paused
 from digest.model import QA, Answer, Attachment, Contribution, Group, Message, Reaction
 from digest.store import Store, Week
+from digest.text import short_hash
 
 CACHE_VERSION = 2
 _T = TypeVar("_T")
@@ -143,6 +144,8 @@ class Rules:
             "tags": [[tag, list(words)] for tag, words in self.tags.items()],
             "weights": sorted(self.weights.items()),
             "redact": [list(self.guard.redact.kinds), self.guard.redact.replacement, self.guard.template],
+            # which key hashed pseudonyms and redacted ids (a digest of it: never the key itself)
+            "key": short_hash("key", length=64, key=self.guard.key) if self.guard.key else "",
             "pseudonyms": [
                 sorted(pseudonyms.members.items()),
                 sorted(pseudonyms.names.items()),

@@ -213,11 +213,15 @@ class Privacy:
     profiles: str = "opt_out"
     pseudonym: str = DEFAULT_PSEUDONYM
     consent: Consent = field(default_factory=Consent)
+    key: bytes = b""  # keys the hashes of pseudonyms and redacted ids (b"": plain hashes)
 
 
-def pseudonym_for(member_id: str, template: str = DEFAULT_PSEUDONYM, length: int = 4) -> str:
-    """The stable pseudonym of a member: ``Member 3f2a``, a short hash of the member id."""
-    return template.replace("{hash}", short_hash(member_id, length=length))
+def pseudonym_for(
+    member_id: str, template: str = DEFAULT_PSEUDONYM, length: int = 4, key: bytes = b""
+) -> str:
+    """The stable pseudonym of a member: ``Member 3f2a``, a short hash of the member id (keyed
+    by ``key``: without it, anyone who knows the member ids could tell whose it is)."""
+    return template.replace("{hash}", short_hash(member_id, length=length, key=key))
 
 
 class NameScrubber:
@@ -318,11 +322,14 @@ class Pseudonyms:
 class Guard:
     """Applies redaction and pseudonyms to what leaves the store; built by :func:`prepare`."""
 
-    def __init__(self, redactor: Redactor, pseudonyms: Pseudonyms, template: str = DEFAULT_PSEUDONYM) -> None:
+    def __init__(
+        self, redactor: Redactor, pseudonyms: Pseudonyms, template: str = DEFAULT_PSEUDONYM, key: bytes = b""
+    ) -> None:
         self.redact = redactor
         self.pseudonyms = pseudonyms
         self.scrub = pseudonyms.scrubber()
         self.template = template
+        self.key = key
         self._ids: dict[str, str] = {}  # a member writes many messages: each id and name is
         self._names: dict[tuple[str, str], str] = {}  # redacted once
 
@@ -333,7 +340,7 @@ class Guard:
         """A platform id that is itself personal data (a phone, an e-mail) becomes a hash."""
         found = self._ids.get(author_id)
         if found is None:
-            found = self._ids[author_id] = safe_id(author_id, self.redact)
+            found = self._ids[author_id] = safe_id(author_id, self.redact, self.key)
         return found
 
     def message(self, message: Message) -> Message:
@@ -345,7 +352,9 @@ class Guard:
             if key not in self._names:
                 shown = self.text(message.author_name)
                 if shown != message.author_name and not _has_words(shown, self.redact):
-                    shown = pseudonym_for(member_id, self.template)  # the name was only a phone number
+                    shown = pseudonym_for(
+                        member_id, self.template, key=self.key
+                    )  # the name was only a phone number
                 self._names[key] = shown
             author = self._names[key]
         forwarded = self.text(message.forwarded_from) if message.forwarded_from else message.forwarded_from
@@ -375,10 +384,10 @@ class Guard:
         return replace(group, title=self.text(group.title))
 
 
-def safe_id(author_id: str, redact: Redactor) -> str:
-    """``author_id``, or a stable hash of it when it holds personal data."""
+def safe_id(author_id: str, redact: Redactor, key: bytes = b"") -> str:
+    """``author_id``, or a stable hash of it (keyed by ``key``) when it holds personal data."""
     if author_id and redact(author_id) != author_id:
-        return "redacted-" + short_hash(author_id, length=12)
+        return "redacted-" + short_hash(author_id, length=12, key=key)
     return author_id
 
 
@@ -400,7 +409,7 @@ def prepare(privacy: Privacy, authors: Iterable[tuple[str, str]]) -> Guard:
     raw_ids: dict[str, str] = {}
     for raw, name in authors:
         platform, _sep, author_id = raw.partition(":")
-        member_id = member_key(platform, safe_id(author_id, redactor))
+        member_id = member_key(platform, safe_id(author_id, redactor, privacy.key))
         raw_ids[member_id] = raw
         if name:
             names[member_id].add(name)
@@ -420,7 +429,7 @@ def prepare(privacy: Privacy, authors: Iterable[tuple[str, str]]) -> Guard:
     hidden = set(explicit)
     if privacy.profiles == "opt_in":
         hidden |= {m for m in names if not keys(m) & opt_in}
-    members = _pseudonyms(hidden, privacy.pseudonym)
+    members = _pseudonyms(hidden, privacy.pseudonym, privacy.key)
     known: dict[str, str] = {}
     anywhere: set[str] = set()
     for member_id in sorted(hidden):
@@ -430,16 +439,16 @@ def prepare(privacy: Privacy, authors: Iterable[tuple[str, str]]) -> Guard:
                     known.setdefault(variant, members[member_id])
                     if member_id in explicit:
                         anywhere.add(variant)
-    return Guard(redactor, Pseudonyms(members, known, frozenset(anywhere)), privacy.pseudonym)
+    return Guard(redactor, Pseudonyms(members, known, frozenset(anywhere)), privacy.pseudonym, privacy.key)
 
 
-def _pseudonyms(member_ids: Iterable[str], template: str) -> dict[str, str]:
+def _pseudonyms(member_ids: Iterable[str], template: str, key: bytes = b"") -> dict[str, str]:
     """Pseudonyms for ``member_ids``; two that share a 4-digit hash both get 8 digits."""
     short: dict[str, list[str]] = defaultdict(list)
     for member_id in sorted(member_ids):
-        short[pseudonym_for(member_id, template)].append(member_id)
+        short[pseudonym_for(member_id, template, key=key)].append(member_id)
     out: dict[str, str] = {}
     for pseudonym, ids in short.items():
         for member_id in ids:
-            out[member_id] = pseudonym if len(ids) == 1 else pseudonym_for(member_id, template, 8)
+            out[member_id] = pseudonym if len(ids) == 1 else pseudonym_for(member_id, template, 8, key)
     return out

@@ -14,6 +14,7 @@ Every problem is a ``path:line: message`` error; the file is read with ``yaml.sa
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import yaml
 
 from digest.config import DigestConfig
 from digest.distill.privacy import Consent, Privacy
-from digest.errors import ContentError
+from digest.errors import ConfigError, ContentError
 from digest.pages.frontmatter import MAX_CONTENT_BYTES, parse
 
 CONSENT_KEYS = ("opt_out", "opt_in")
@@ -36,7 +37,25 @@ def privacy_for(cfg: DigestConfig, docs_dir: Path) -> Privacy:
         profiles=p.profiles,
         pseudonym=p.pseudonym,
         consent=load_consent(docs_dir, cfg.members_dir, p.consent_file),
+        key=hash_key(p.key_env),
     )
+
+
+def hash_key(variable: str) -> bytes:
+    """The secret in environment variable ``variable`` (b"" when none is named).
+
+    A named variable that is unset or empty is an error, not a fallback: pseudonyms and hashed
+    ids made without the secret would differ from those already in content/.
+    """
+    if not variable:
+        return b""
+    secret = os.environ.get(variable, "")
+    if not secret:
+        raise ConfigError(
+            f"privacy.key_env: the environment variable {variable} is not set; it holds the secret "
+            "that keys pseudonyms and hashed ids, and must be the same wherever content/ is made"
+        )
+    return secret.encode("utf-8")
 
 
 def load_consent(docs_dir: Path, members_dir: str, consent_file: str = "privacy.yml") -> Consent:
