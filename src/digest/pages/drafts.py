@@ -357,8 +357,11 @@ ALSO_ASKED_SHOWN = 20
 """Later askings of a question shown on its page (the first ones; the rest are counted, and all
 are listed in the front matter): a question asked a thousand times is not a page of a thousand
 copies of itself."""
-PARALLEL_DRAFTS = 100
-"""From this many drafts to render, forked workers render and write them (where processes can fork)."""
+PARALLEL_DRAFTS = 1000
+"""From this many drafts to render, forked workers render and write them (where processes can
+fork). Forking a process that holds a large community's knowledge costs more than a few
+hundred drafts do (under a millisecond each, but for the pages that gather thousands of
+repeats)."""
 RENDER_CHUNK = 16
 """Drafts a worker renders in one go."""
 

@@ -415,7 +415,7 @@ def _add_pairs(lines: list[str], pairs: dict[Any, Any], first: str, rest: str) -
     added: list[str] = []
     for key, value in pairs.items():
         text = _value(value)
-        if text is None or not isinstance(key, str) or _written(key) != key:
+        if text is None or not _plain_key(key):
             return False
         line = f"{rest if added else first}{key}: {text}"
         if len(line) > _WIDTH:
@@ -423,6 +423,21 @@ def _add_pairs(lines: list[str], pairs: dict[Any, Any], first: str, rest: str) -
         added.append(line)
     lines.extend(added)
     return bool(added)
+
+
+def _plain_key(key: object) -> bool:
+    """Is ``key`` a text YAML writes as it is? (Remembered for digest's few keys: a page that
+    gathers thousands of repeats lists them as records of the same three keys.)"""
+    if key in _PLAIN_KEYS:
+        return True
+    if not isinstance(key, str) or _written(key) != key:
+        return False
+    if len(_PLAIN_KEYS) < 256:
+        _PLAIN_KEYS.add(key)
+    return True
+
+
+_PLAIN_KEYS: set[object] = set()
 
 
 def _value(value: object) -> str | None:
