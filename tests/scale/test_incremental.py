@@ -212,12 +212,12 @@ def test_drafts_manifest_renders_again_the_pages_naming_a_renamed_member(tmp_pat
     assert [p.name for p in report.created] == ["zoe.md"]  # type: ignore[attr-defined]
     again = write()
     assert (again.created, again.updated, again.unchanged) == ([], [], len(pages) + 1)  # type: ignore[attr-defined]
-    manifest.write_text(
-        '{"' + str(next(iter(pages))) + '": ["old", 1, 2]}', encoding="utf-8"
-    )  # an older manifest
-    older = write()
-    assert (older.created, older.updated, older.unchanged) == ([], [], len(pages) + 1)  # type: ignore[attr-defined]
-    assert '"people"' in manifest.read_text(encoding="utf-8")
+    first_page = str(next(iter(pages)))
+    for older in ('{"' + first_page + '": ["old", 1, 2]}', "[1, 2]", "not json"):
+        manifest.write_text(older, encoding="utf-8")  # an older manifest, or a damaged one
+        report = write()
+        assert (report.created, report.updated, report.unchanged) == ([], [], len(pages) + 1)  # type: ignore[attr-defined]
+        assert '"people"' in manifest.read_text(encoding="utf-8")
 
 
 def test_parse_cache_returns_what_parsing_returns(tmp_path: Path) -> None:

@@ -171,8 +171,9 @@ class _Manifest:
             data = orjson.loads(path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
             return cls({}, None)
-        drafts = data.get("drafts") if isinstance(data, dict) else None
-        people = data.get("people")
+        if not isinstance(data, dict):
+            return cls({}, None)
+        drafts, people = data.get("drafts"), data.get("people")
         if not isinstance(drafts, dict) or not isinstance(people, dict):
             return cls({}, None)
         return cls(drafts, people)
