@@ -12,7 +12,7 @@ from digest.distill import distill_store, pergroup, repeats, weeks
 from digest.model import Group, Kind, Message
 from digest.pages.content import load_content
 from digest.pages.drafts import write_drafts
-from digest.pages.frontmatter import Document, parse, parse_pages, parsed_cache
+from digest.pages.frontmatter import Document, parse, parse_pages, parsed_cache, seen_stat
 from digest.pages.templates import Templates
 from digest.pipeline import import_file
 from digest.store import Store, open_store
@@ -266,6 +266,10 @@ def test_a_folder_parsed_through_the_cache_is_the_folder_parsed(
     assert [path for path, *_ in plain] == [folder / f"p{i}.md" for i in range(5)]
     with parsed_cache(cache):
         assert seen(parse_pages(folder, skip=("index.md",))) == plain
+        stat = os.stat(pages / "p0.md")
+        assert seen_stat(str(pages / "p0.md")) == [stat.st_size, stat.st_mtime_ns]  # no stat again
+        assert seen_stat(str(pages / "index.md")) is None  # not read in this run
+    assert seen_stat(str(pages / "p0.md")) is None  # no cache active
     (pages / "p2.md").write_text("---\nid: p2\ntitle: Two, longer\n---\n\nBody\n", encoding="utf-8")
     with parsed_cache(cache) as parsed:
         again = parse_pages(folder, skip=("index.md",))

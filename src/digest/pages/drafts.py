@@ -33,6 +33,7 @@ from digest.pages.frontmatter import (
     learn,
     parse,
     rendered,
+    seen_stat,
     stamp_of,
     write_atomic,
     written_entry,
@@ -117,7 +118,9 @@ def write_drafts(
 def _current(job: _Job, entry: list[Any], renamed: set[str] | None) -> bool:
     """Is the draft as the manifest's ``entry`` recorded it: the same key, the file untouched
     since, and nobody it names renamed (``renamed`` None: not known who was)?"""
-    if entry[0] != job.key or entry[1:] != _stat(job.where) or renamed is None:
+    if entry[0] != job.key or renamed is None:
+        return False
+    if entry[1:] != (seen_stat(job.where) or _stat(job.where)):  # read this run: no stat again
         return False
     return not (renamed and job.shows(renamed))
 

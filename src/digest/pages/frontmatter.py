@@ -692,6 +692,16 @@ def caching() -> bool:
     return _CACHE.get() is not None
 
 
+def seen_stat(path: str) -> list[int] | None:
+    """The size and modification time of ``path`` (absolute) as the active
+    :func:`parsed_cache` read it in this run (None: it did not)."""
+    cache = _CACHE.get()
+    if cache is None or path not in cache.seen:
+        return None
+    entry = cache.entries.get(path)
+    return [entry[0], entry[1]] if entry is not None else None
+
+
 @contextmanager
 def parsed_cache(file: Path) -> Iterator[ParseCache]:
     """Parse through the cache in ``file`` inside this block (the outermost block's cache wins)."""
