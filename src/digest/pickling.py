@@ -10,6 +10,7 @@ import operator
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import fields
+from pathlib import PosixPath, PurePath, PurePosixPath, PureWindowsPath, WindowsPath
 from typing import IO, Any
 
 Reducer = Callable[[Any], tuple[type, tuple[Any, ...]]]
@@ -26,10 +27,18 @@ def _by_constructor(record_type: type) -> Reducer:
     return reduce
 
 
+def _by_text(path: PurePath) -> tuple[type, tuple[str]]:
+    """Pickles a path as its text: one string to read back, not each of its parts (the parse
+    cache holds a path for every page, tens of thousands of them)."""
+    return type(path), (str(path),)
+
+
 def pickler(fh: IO[bytes], records: Iterable[type]) -> pickle.Pickler:
     """A pickler writing to ``fh`` that rebuilds each of the dataclasses ``records`` by its
-    constructor."""
+    constructor, and paths from their text."""
     table: dict[type, Any] = dict(copyreg.dispatch_table)
+    for path_type in (PosixPath, WindowsPath, PurePosixPath, PureWindowsPath):
+        table[path_type] = _by_text
     for record_type in records:
         if record_type not in _REDUCERS:
             _REDUCERS[record_type] = _by_constructor(record_type)
