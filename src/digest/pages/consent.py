@@ -23,7 +23,7 @@ import yaml
 from digest.config import DigestConfig
 from digest.distill.privacy import Consent, Privacy
 from digest.errors import ConfigError, ContentError
-from digest.pages.frontmatter import MAX_CONTENT_BYTES, parse
+from digest.pages.frontmatter import MAX_CONTENT_BYTES, parse_pages
 
 CONSENT_KEYS = ("opt_out", "opt_in")
 
@@ -63,8 +63,7 @@ def load_consent(docs_dir: Path, members_dir: str, consent_file: str = "privacy.
     opt_out: set[str] = set()
     opt_in: set[str] = set()
     aliases: dict[str, tuple[str, ...]] = {}
-    for path in sorted((docs_dir / members_dir).glob("*.md")):
-        doc = parse(path)
+    for doc in parse_pages(docs_dir / members_dir):
         meta = doc.meta
         if meta.get("id") is not None:
             member_id = str(meta["id"])

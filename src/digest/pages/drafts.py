@@ -386,7 +386,6 @@ class _Written:
     """What writing one draft did, told back to the process that keeps the report."""
 
     status: str  # "created", "updated", "kept_edited", "unchanged" or "failed"
-    key: str = ""  # the digest of the draft's inputs, for the manifest
     stat: list[int] | None = None  # size and modification time of the file as it was left
     replaced: str | None = None  # the text an update replaced
     entry: CacheEntry | None = None  # the parsed file, for the parse cache
@@ -424,21 +423,20 @@ def _write(job: _Job, cache: bool) -> _Written:
     (to be taken back). ``cache``: make the parse cache's entry of a file written."""
     path = job.path
     try:
-        key = job.key
         text, meta, flat = _text(job)
         if not path.exists():
             write_atomic(path, text)
             entry = written_entry(path, text, meta, flat) if cache else None
-            return _Written("created", key, _stat(path), entry=entry)
+            return _Written("created", _stat(path), entry=entry)
         doc = parse(path)
         if doc.edited:
-            return _Written("kept_edited", key, _stat(path))
+            return _Written("kept_edited", _stat(path))
         if doc.meta.get(HASH_KEY) == stamp_of(text):
-            return _Written("unchanged", key, _stat(path))
+            return _Written("unchanged", _stat(path))
         replaced = path.read_text(encoding="utf-8")
         write_atomic(path, text)
         entry = written_entry(path, text, meta, flat) if cache else None
-        return _Written("updated", key, _stat(path), replaced, entry)
+        return _Written("updated", _stat(path), replaced, entry)
     except Exception as error:
         return _Written("failed", error=error)
 
